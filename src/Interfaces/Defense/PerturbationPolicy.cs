@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+
+namespace Mirage.Interfaces.Defense;
+
+/// <summary>How the returned probabilities are perturbed (ALGORITHMS.md names the methods and parameters).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PerturbationMethod>))]
+public enum PerturbationMethod
+{
+    [JsonStringEnumMemberName("none")] None,
+    [JsonStringEnumMemberName("rounding")] Rounding,
+    [JsonStringEnumMemberName("top_k")] TopK,
+    [JsonStringEnumMemberName("label_only")] LabelOnly,
+    [JsonStringEnumMemberName("gaussian_noise")] GaussianNoise,
+    [JsonStringEnumMemberName("reverse_sigmoid")] ReverseSigmoid,
+    [JsonStringEnumMemberName("mad")] Mad,
+    [JsonStringEnumMemberName("block")] Block,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<MadNorm>))]
+public enum MadNorm
+{
+    [JsonStringEnumMemberName("l1")] L1,
+    [JsonStringEnumMemberName("l2")] L2,
+}
+
+/// <summary>
+/// One perturbation method with its parameters, as operators write it
+/// (<c>{"method": "reverse_sigmoid", "beta": 0.5, "gamma": 0.5}</c>). Parameters a method does not use
+/// stay null; a null parameter the method uses takes its documented default.
+/// </summary>
+public sealed record PerturbationPolicy
+{
+    public required PerturbationMethod Method { get; init; }
+
+    /// <summary>rounding: decimals kept (default 3).</summary>
+    public int? Decimals { get; init; }
+
+    /// <summary>top_k: classes kept.</summary>
+    public int? K { get; init; }
+
+    /// <summary>gaussian_noise: standard deviation (default 0.2).</summary>
+    public double? Scale { get; init; }
+
+    /// <summary>gaussian_noise: fixed seed (tests); otherwise seeded per request.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>reverse_sigmoid: size of the perturbation (default 1).</summary>
+    public double? Beta { get; init; }
+
+    /// <summary>reverse_sigmoid: steepness (default 0.1).</summary>
+    public double? Gamma { get; init; }
+
+    /// <summary>mad: distance budget in the chosen norm.</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>mad: the norm of the budget (default L1).</summary>
+    public MadNorm? Norm { get; init; }
+
+    /// <summary>mad: use the argmax-preserving oracle (MAD-argmax).</summary>
+    public bool? Argmax { get; init; }
+
+    public static PerturbationPolicy None { get; } = new() { Method = PerturbationMethod.None };
+
+    public static PerturbationPolicy Block { get; } = new() { Method = PerturbationMethod.Block };
+}
