@@ -1,0 +1,37 @@
+using Mirage.Interfaces.Runtime;
+
+namespace Mirage.Interfaces.Clients;
+
+/// <summary>
+/// One API client of one tenant (key "tenant/client"): watches the client's query stream, keeps its
+/// suspicion score and decides which defense its answers get.
+/// </summary>
+public interface IClientGrain : IGrainWithStringKey
+{
+    /// <summary>The defense for the client's next answer. Does not wait for queued observations.</summary>
+    [AlwaysInterleave]
+    Task<DefenseDecision> GetDefenseAsync();
+
+    /// <summary>
+    /// Learns from one answered request. The call is queued in order before it returns; callers on the
+    /// response path do not await it. A full mailbox refuses it (the request is refused, not the
+    /// observation lost).
+    /// </summary>
+    Task ObserveAsync(QueryObservation observation);
+
+    /// <summary>Queries seen so far (observations applied).</summary>
+    Task<long> GetQueryCountAsync();
+}
+
+public static class ClientGrainKey
+{
+    public static string Of(string tenant, string client) => $"{tenant}/{client}";
+
+    public static (string Tenant, string Client) Parse(string key)
+    {
+        var slash = key.IndexOf('/');
+        return slash <= 0
+            ? throw new ArgumentException($"A client grain key is \"tenant/client\"; got \"{key}\".", nameof(key))
+            : (key[..slash], key[(slash + 1)..]);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+using Mirage.Grains.Clients;
+using Mirage.Grains.Inference;
+using Mirage.Interfaces.Clients;
+using Mirage.Silo.Configuration;
+using Mirage.Silo.Http;
+using Mirage.Silo.Runtime;
+using Mirage.Silo.Security;
+
+namespace Mirage.Silo.Hosting;
+
+public static class MirageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Reads the configuration file (<c>--config</c>, default config/demo.json) and adds the silo:
+    /// grain runtime, grains, inference pools, API keys, HTTP problem details.
+    /// </summary>
+    public static WebApplicationBuilder AddMirage(this WebApplicationBuilder builder, string[] args)
+    {
+        var configFile = Path.GetFullPath(builder.Configuration["config"] ?? Path.Combine("config", "demo.json"));
+        if (!File.Exists(configFile))
+        {
+            throw new FileNotFoundException($"Configuration file {configFile} does not exist; pass --config PATH.", configFile);
+        }
+
+        // The file first, then environment and command line, so `--Mirage:Inference:MaxBatchSize=32` wins.
+        builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(MirageOptions.Section);
+        services.Configure<MirageOptions>(section);
+        services.PostConfigure<MirageOptions>(options =>
+            options.ModelsDirectory = Path.GetFullPath(options.ModelsDirectory, Path.GetDirectoryName(configFile)!));
+        services.Configure<GrainRuntimeOptions>(section.GetSection(nameof(MirageOptions.Grains)));
+
+        services.AddProblemDetails();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ApiKeyDirectory(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants));
+        services.AddSingleton<PerturbationRunner>();
+        services.AddSingleton(sp => ModelCatalogLoader.Load(
+            sp.GetRequiredService<IOptions<MirageOptions>>().Value,
+            sp.GetRequiredService<PerturbationRunner>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ReadinessChecks>();
+
+        services.AddGrainRuntime();
+        services.AddGrain<IClientGrain, ClientGrain>();
+        return builder;
+    }
+}
