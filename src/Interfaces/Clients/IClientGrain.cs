@@ -1,3 +1,5 @@
+using Mirage.Interfaces.Defense;
+using Mirage.Interfaces.Operators;
 using Mirage.Interfaces.Runtime;
 
 namespace Mirage.Interfaces.Clients;
@@ -19,8 +21,16 @@ public interface IClientGrain : IGrainWithStringKey
     /// </summary>
     Task ObserveAsync(QueryObservation observation);
 
-    /// <summary>Queries seen so far (observations applied).</summary>
-    Task<long> GetQueryCountAsync();
+    Task<ClientDetail> GetDetailAsync();
+
+    /// <summary>Sets the operator's override (validated by the caller) and answers the new detail.</summary>
+    Task<ClientDetail> SetOverrideAsync(ClientOverride? clientOverride);
+
+    /// <summary>Forgets the client's history: counts, detectors, suspicion, level. The override stays.</summary>
+    Task<ClientDetail> ResetAsync();
+
+    /// <summary>Raises the client to at least this suspicion (the tenant's watch caught a split attack).</summary>
+    Task RaiseAsync(double suspicion, string reason);
 }
 
 public static class ClientGrainKey

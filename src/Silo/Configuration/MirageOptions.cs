@@ -1,4 +1,5 @@
 using Mirage.Grains.Inference;
+using Mirage.Interfaces.Defense;
 using Mirage.Silo.Runtime;
 
 namespace Mirage.Silo.Configuration;
@@ -32,6 +33,17 @@ public sealed class TenantOptions
     public string Name { get; set; } = "";
 
     public List<ApiKeyOptions> Keys { get; set; } = [];
+
+    /// <summary>The tenant's own ladder; none: the adaptive default (EscalationLadder.Default).</summary>
+    public EscalationOptions? Escalation { get; set; }
+}
+
+public sealed class EscalationOptions
+{
+    public List<EscalationLevel> Levels { get; set; } = [];
+
+    /// <summary>How long a client's suspicion must stay below its level before it comes down.</summary>
+    public TimeSpan CalmPeriod { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 public enum ApiKeyRole

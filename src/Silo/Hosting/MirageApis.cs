@@ -10,6 +10,7 @@ public static class MirageApis
         app.MapServiceApi();
         app.MapModelsApi();
         app.MapPredictApi();
+        app.MapAdminApi();
         return app;
     }
 }

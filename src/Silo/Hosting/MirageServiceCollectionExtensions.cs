@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Mirage.Grains.Clients;
+using Mirage.Grains.Escalation;
 using Mirage.Grains.Inference;
 using Mirage.Interfaces.Clients;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
+using Mirage.Silo.Operators;
 using Mirage.Silo.Runtime;
 using Mirage.Silo.Security;
 
@@ -38,12 +40,16 @@ public static class MirageServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ApiKeyDirectory(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants));
+        services.AddSingleton(sp => new EscalationLadders(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
+            .Where(t => t.Escalation is { Levels.Count: > 0 })
+            .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
         services.AddSingleton<PerturbationRunner>();
         services.AddSingleton(sp => ModelCatalogLoader.Load(
             sp.GetRequiredService<IOptions<MirageOptions>>().Value,
             sp.GetRequiredService<PerturbationRunner>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ReadinessChecks>();
+        services.AddSingleton<ClientDirectory>();
 
         services.AddGrainRuntime();
         services.AddGrain<IClientGrain, ClientGrain>();

@@ -11,6 +11,7 @@ namespace Mirage.Silo.Security;
 public sealed class ApiKeyDirectory
 {
     private readonly Dictionary<string, ApiPrincipal> _byDigest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<string>> _clientsByTenant = new(StringComparer.Ordinal);
 
     public ApiKeyDirectory(IEnumerable<TenantOptions> tenants)
     {
@@ -38,11 +39,26 @@ public sealed class ApiKeyDirectory
                 {
                     throw new InvalidOperationException($"{where}: the same key is configured twice.");
                 }
+
+                if (key.Role == ApiKeyRole.Client)
+                {
+                    var clients = _clientsByTenant.TryGetValue(tenant.Name, out var known)
+                        ? known
+                        : _clientsByTenant[tenant.Name] = new SortedSet<string>(StringComparer.Ordinal);
+                    clients.Add(name);
+                }
             }
         }
     }
 
     public int Count => _byDigest.Count;
+
+    /// <summary>The client names configured for a tenant (several keys may share one name).</summary>
+    public IReadOnlyCollection<string> ClientsOf(string tenant) =>
+        _clientsByTenant.TryGetValue(tenant, out var clients) ? clients : [];
+
+    public bool IsClientOf(string tenant, string client) =>
+        _clientsByTenant.TryGetValue(tenant, out var clients) && clients.Contains(client);
 
     /// <summary>The principal of an Authorization header value ("Bearer KEY"), or null.</summary>
     public ApiPrincipal? Authenticate(string? authorization)
