@@ -1,0 +1,1 @@
+"""Mirage's attack lab: the victim's training and the attacker's side, against the live service."""
