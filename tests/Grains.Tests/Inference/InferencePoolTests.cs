@@ -1,6 +1,7 @@
 using Mirage.Grains.Inference;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Tests.TestSupport;
+using Mirage.Tests.Shared;
 using Mirage.Interfaces.Defense;
 
 namespace Mirage.Grains.Tests.Inference;
@@ -88,7 +89,7 @@ public sealed class InferencePoolTests
 
     private static InferencePool CreatePool(InferenceOptions options)
     {
-        var model = new OnnxInferenceModel(RepositoryFiles.Onnx.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx")), "probs", null);
+        var model = new OnnxInferenceModel(OnnxLibrary.Environment.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx")), "probs", null);
         return new InferencePool("fmnist-cnn", model, surrogate: null, new PerturbationRunner(), options);
     }
 }

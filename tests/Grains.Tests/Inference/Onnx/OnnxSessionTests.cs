@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Mirage.Grains.Inference;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Tests.TestSupport;
+using Mirage.Tests.Shared;
 
 namespace Mirage.Grains.Tests.Inference.Onnx;
 
@@ -18,14 +19,14 @@ public sealed class OnnxSessionTests
     [Fact]
     public void Reports_the_library_version_and_cpu_provider()
     {
-        Assert.Equal("1.30.0", RepositoryFiles.Onnx.Version);
-        Assert.Contains("CPUExecutionProvider", RepositoryFiles.Onnx.AvailableProviders());
+        Assert.Equal("1.30.0", OnnxLibrary.Environment.Version);
+        Assert.Contains("CPUExecutionProvider", OnnxLibrary.Environment.AvailableProviders());
     }
 
     [Fact]
     public void Reads_the_models_inputs_and_outputs()
     {
-        using var session = RepositoryFiles.Onnx.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx"));
+        using var session = OnnxLibrary.Environment.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx"));
 
         var input = Assert.Single(session.Inputs);
         Assert.Equal("input", input.Name);
@@ -65,7 +66,7 @@ public sealed class OnnxSessionTests
     public void The_surrogate_loads_and_matches_its_vectors()
     {
         using var surrogate = new OnnxInferenceModel(
-            RepositoryFiles.Onnx.OpenSession(RepositoryFiles.Model("fmnist-cnn-surrogate.onnx")), "probs", null);
+            OnnxLibrary.Environment.OpenSession(RepositoryFiles.Model("fmnist-cnn-surrogate.onnx")), "probs", null);
         var probabilities = new float[Vectors * Classes];
 
         surrogate.Run(Inputs, Vectors, probabilities, default);
@@ -101,7 +102,7 @@ public sealed class OnnxSessionTests
         File.WriteAllBytes(path, [.. Enumerable.Range(0, 512).Select(i => (byte)(i * 37))]);
         try
         {
-            var error = Assert.Throws<OnnxRuntimeException>(() => RepositoryFiles.Onnx.OpenSession(path));
+            var error = Assert.Throws<OnnxRuntimeException>(() => OnnxLibrary.Environment.OpenSession(path));
             Assert.NotEqual(0, error.ErrorCode);
             Assert.False(string.IsNullOrWhiteSpace(error.OrtMessage));
         }
@@ -114,7 +115,7 @@ public sealed class OnnxSessionTests
     [Fact]
     public void A_missing_model_file_names_the_path()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => RepositoryFiles.Onnx.OpenSession("/nonexistent/model.onnx"));
+        var error = Assert.Throws<FileNotFoundException>(() => OnnxLibrary.Environment.OpenSession("/nonexistent/model.onnx"));
         Assert.Contains("/nonexistent/model.onnx", error.Message);
     }
 
@@ -147,7 +148,7 @@ public sealed class OnnxSessionTests
     }
 
     private static OnnxInferenceModel OpenVictim() =>
-        new(RepositoryFiles.Onnx.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx")), "probs", "embedding");
+        new(OnnxLibrary.Environment.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx")), "probs", "embedding");
 
     private static void AssertClose(float[] expected, float[] actual, double tolerance)
     {

@@ -1,8 +1,6 @@
-using Mirage.Grains.Inference.Onnx;
+namespace Mirage.Tests.Shared;
 
-namespace Mirage.Grains.Tests.TestSupport;
-
-/// <summary>Finds the repository's models and ONNX Runtime library from wherever the tests run.</summary>
+/// <summary>Finds the repository's files (models, test vectors, configuration) from wherever the tests run.</summary>
 public static class RepositoryFiles
 {
     public static string Root { get; } = FindRoot();
@@ -12,17 +10,6 @@ public static class RepositoryFiles
     public static string Model(string file) => Path.Combine(Models, file);
 
     public static string TestVector(string file) => Path.Combine(Models, "testvectors", file);
-
-    /// <summary>The process-wide ONNX Runtime, or a failure that says how to get it (never a skip).</summary>
-    public static OnnxEnvironment Onnx => LazyOnnx.Value;
-
-    private static readonly Lazy<OnnxEnvironment> LazyOnnx = new(() =>
-    {
-        var library = OnnxEnvironment.FindLibrary();
-        Assert.True(File.Exists(library),
-            $"ONNX Runtime is missing at {library}: run scripts/fetch-onnxruntime.sh (scripts/test.sh does).");
-        return OnnxEnvironment.Create(library);
-    });
 
     /// <summary>Raw little-endian float32 values of a test-vector file.</summary>
     public static float[] ReadFloats(string path)
