@@ -1,4 +1,5 @@
 using Mirage.Grains.Escalation;
+using Mirage.Grains.Perturbation;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
@@ -24,6 +25,7 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
     private double _suspicion;
     private double _raisedTo;
     private ClientOverride? _override;
+    private UtilityCost _utility;
 
     // Published atomically after every turn; the request path reads it without queueing behind turns.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
@@ -44,6 +46,8 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
         {
             _queries += observation.Rows;
             _lastSeen = observation.At;
+            var values = observation.Rows * observation.Classes;
+            _utility.Add(observation.Probabilities.AsSpan(0, values), observation.Answered.AsSpan(0, values), observation.Classes);
             UpdateSuspicion(observation.At);
         }
         finally
@@ -68,6 +72,7 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
         _queries = 0;
         _suspicion = 0;
         _raisedTo = 0;
+        _utility = default;
         _history.Clear();
         _escalation.Reset();
         Publish();
@@ -133,7 +138,7 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
             Signals = new ClientSignals(),
             History = _history.ToList(),
             Override = _override,
-            Utility = new UtilityCostSummary(0, 1, 0, 0),
+            Utility = _utility.Summary(),
         };
     }
 }

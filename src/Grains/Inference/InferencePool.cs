@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
+using Mirage.Grains.Perturbation;
 using Mirage.Interfaces.Defense;
 
 namespace Mirage.Grains.Inference;
@@ -14,7 +15,7 @@ public sealed class InferencePool : IDisposable
 {
     private readonly IInferenceModel _model;
     private readonly IInferenceModel? _surrogate;
-    private readonly PerturbationRunner _perturbations;
+    private readonly PerturbationCatalog _perturbations;
     private readonly InferenceOptions _options;
     private readonly Channel<InferenceRequest> _requests;
     private readonly Channel<List<InferenceRequest>> _batches;
@@ -28,7 +29,7 @@ public sealed class InferencePool : IDisposable
         string name,
         IInferenceModel model,
         IInferenceModel? surrogate,
-        PerturbationRunner perturbations,
+        PerturbationCatalog perturbations,
         InferenceOptions options)
     {
         Name = name;
@@ -81,7 +82,8 @@ public sealed class InferencePool : IDisposable
                 $"{rows} rows need {rows * _model.InputLength} input values; got {inputs.Length}.", nameof(inputs));
         }
 
-        var request = new InferenceRequest(inputs, rows, policy);
+        var seed = policy.Seed is { } fixedSeed ? (ulong)fixedSeed : (ulong)Random.Shared.NextInt64();
+        var request = new InferenceRequest(inputs, rows, _perturbations.Get(policy), seed);
         if (!_requests.Writer.TryWrite(request))
         {
             throw new InferenceOverloadedException(Name, _options.QueueCapacity);
@@ -170,7 +172,7 @@ public sealed class InferencePool : IDisposable
         foreach (var request in batch)
         {
             rows += request.Rows;
-            needsSurrogate |= _perturbations.NeedsSurrogate(request.Policy);
+            needsSurrogate |= request.Perturbation.NeedsSurrogate;
         }
 
         var inputs = ArrayPool<float>.Shared.Rent(rows * inputLength);
@@ -195,12 +197,6 @@ public sealed class InferencePool : IDisposable
 
             Interlocked.Increment(ref _runs);
             Interlocked.Add(ref _rows, rows);
-            var row = 0;
-            foreach (var request in batch)
-            {
-                request.Complete(Answer(request, probabilities, surrogate, row, classes));
-                row += request.Rows;
-            }
         }
         catch (Exception ex)
         {
@@ -208,10 +204,33 @@ public sealed class InferencePool : IDisposable
             {
                 request.Fail(ex);
             }
+
+            return;
         }
         finally
         {
             ArrayPool<float>.Shared.Return(inputs);
+        }
+
+        try
+        {
+            var row = 0;
+            foreach (var request in batch)
+            {
+                try
+                {
+                    request.Complete(Answer(request, probabilities, surrogate, row, classes));
+                }
+                catch (Exception ex)
+                {
+                    request.Fail(ex);
+                }
+
+                row += request.Rows;
+            }
+        }
+        finally
+        {
             ArrayPool<float>.Shared.Return(probabilities);
             if (surrogate is not null)
             {
@@ -228,7 +247,7 @@ public sealed class InferencePool : IDisposable
         probabilities.AsSpan(row * classes, length).CopyTo(original);
         probabilities.AsSpan(row * classes, length).CopyTo(answered);
         var surrogateRows = surrogate is null ? default : surrogate.AsSpan(row * classes, length);
-        _perturbations.Apply(request.Policy, answered.AsSpan(0, length), classes, surrogateRows);
+        request.Perturbation.Apply(answered.AsSpan(0, length), classes, new PerturbationInputs(surrogateRows, request.Seed));
         return new InferenceResult(request.Rows, classes, answered, original);
     }
 }

@@ -1,5 +1,5 @@
 using System.Buffers;
-using Mirage.Interfaces.Defense;
+using Mirage.Grains.Perturbation;
 
 namespace Mirage.Grains.Inference;
 
@@ -7,7 +7,7 @@ namespace Mirage.Grains.Inference;
 /// One request's rows on their way through the pool. The caller owns the input buffer; the pool fills
 /// pooled output buffers that the caller returns with <see cref="InferenceResult.Dispose"/>.
 /// </summary>
-internal sealed class InferenceRequest(ReadOnlyMemory<float> inputs, int rows, PerturbationPolicy policy)
+internal sealed class InferenceRequest(ReadOnlyMemory<float> inputs, int rows, IPerturbation perturbation, ulong seed)
 {
     private readonly TaskCompletionSource<InferenceResult> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -16,7 +16,9 @@ internal sealed class InferenceRequest(ReadOnlyMemory<float> inputs, int rows, P
 
     public int Rows { get; } = rows;
 
-    public PerturbationPolicy Policy { get; } = policy;
+    public IPerturbation Perturbation { get; } = perturbation;
+
+    public ulong Seed { get; } = seed;
 
     public Task<InferenceResult> Completion => _completion.Task;
 

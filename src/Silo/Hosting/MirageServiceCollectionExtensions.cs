@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Mirage.Grains.Clients;
 using Mirage.Grains.Escalation;
 using Mirage.Grains.Inference;
+using Mirage.Grains.Perturbation;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Interfaces.Clients;
 using Mirage.Silo.Configuration;
@@ -44,13 +45,13 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => new EscalationLadders(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
             .Where(t => t.Escalation is { Levels.Count: > 0 })
             .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
-        services.AddSingleton<PerturbationRunner>();
+        services.AddSingleton<PerturbationCatalog>();
         services.AddSingleton(sp => OnnxEnvironment.Create(
             sp.GetRequiredService<IOptions<MirageOptions>>().Value.OnnxRuntimeLibrary, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => ModelCatalogLoader.Load(
             sp.GetRequiredService<IOptions<MirageOptions>>().Value,
             sp.GetRequiredService<OnnxEnvironment>(),
-            sp.GetRequiredService<PerturbationRunner>(),
+            sp.GetRequiredService<PerturbationCatalog>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mirage.Models")));
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton<ClientDirectory>();

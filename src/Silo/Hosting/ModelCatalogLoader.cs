@@ -1,4 +1,5 @@
 using Mirage.Grains.Inference;
+using Mirage.Grains.Perturbation;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Silo.Configuration;
 
@@ -7,7 +8,7 @@ namespace Mirage.Silo.Hosting;
 /// <summary>Loads every model manifest of the models folder into an inference pool.</summary>
 internal static class ModelCatalogLoader
 {
-    public static ModelCatalog Load(MirageOptions options, OnnxEnvironment onnx, PerturbationRunner perturbations, ILogger logger)
+    public static ModelCatalog Load(MirageOptions options, OnnxEnvironment onnx, PerturbationCatalog perturbations, ILogger logger)
     {
         if (!Directory.Exists(options.ModelsDirectory))
         {

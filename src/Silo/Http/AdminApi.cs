@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mirage.Grains.Escalation;
 using Mirage.Grains.Inference;
+using Mirage.Grains.Perturbation;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
@@ -58,7 +59,7 @@ public static class AdminApi
 
     private static async Task<IResult> PutOverrideAsync(
         string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains,
-        EscalationLadders ladders, PerturbationRunner perturbations)
+        EscalationLadders ladders)
     {
         if (Authorize(client, context, keys, out var caller) is { } denied)
         {
@@ -79,7 +80,7 @@ public static class AdminApi
         var problem = requested is null ? "Send one override object." : requested.Problem(levels);
         if (problem is null && requested!.Policy is { } policy)
         {
-            problem = perturbations.Problem(policy);
+            problem = PerturbationCatalog.Problem(policy);
         }
 
         if (problem is not null)

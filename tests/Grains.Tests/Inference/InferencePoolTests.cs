@@ -1,4 +1,5 @@
 using Mirage.Grains.Inference;
+using Mirage.Grains.Perturbation;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Tests.TestSupport;
 using Mirage.Tests.Shared;
@@ -90,6 +91,6 @@ public sealed class InferencePoolTests
     private static InferencePool CreatePool(InferenceOptions options)
     {
         var model = new OnnxInferenceModel(OnnxLibrary.Environment.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx")), "probs", null);
-        return new InferencePool("fmnist-cnn", model, surrogate: null, new PerturbationRunner(), options);
+        return new InferencePool("fmnist-cnn", model, surrogate: null, new PerturbationCatalog(), options);
     }
 }
