@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 duration=${1:-15}
 shift || true
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-bash scripts/setup.sh
+bash scripts/setup.sh >&2
 /usr/bin/env python3 benchmarks/Http/make-bodies.py
 
 run_silo() {
@@ -20,7 +20,8 @@ run_silo() {
 
 scenario() { # name batch connections
   local out
-  out=$(BATCH=$2 wrk -t2 -c"$3" -d"${duration}s" -s benchmarks/Http/predict.lua --latency http://127.0.0.1:8089)
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  out=$(BATCH=$2 wrk -t"$threads" -c"$3" -d"${duration}s" -s benchmarks/Http/predict.lua --latency http://127.0.0.1:8089)
   local rps p50 p99 runs requests
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

@@ -32,6 +32,9 @@ public static class MirageServiceCollectionExtensions
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
 
+        // A log line per request would cost more than the request; ASP.NET's own chatter stays at warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         var services = builder.Services;
         var section = builder.Configuration.GetSection(MirageOptions.Section);
         services.Configure<MirageOptions>(section);
