@@ -1,4 +1,5 @@
 using Mirage.Grains.Escalation;
+using Mirage.Grains.Monitoring;
 using Mirage.Grains.Perturbation;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
@@ -11,7 +12,8 @@ namespace Mirage.Grains.Clients;
 /// The per-client actor: learns from every answered request, keeps the suspicion score, moves the
 /// client on its tenant's escalation ladder and publishes the defense the request path reads.
 /// </summary>
-public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : Grain, IClientGrain
+public sealed class ClientGrain(EscalationLadders ladders, FeatureSpaces featureSpaces, SuspicionOptions suspicionOptions, TimeProvider time)
+    : Grain, IClientGrain
 {
     private const int HistoryCapacity = 240;
 
@@ -26,6 +28,9 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
     private double _raisedTo;
     private ClientOverride? _override;
     private UtilityCost _utility;
+    private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
+    private readonly RateMeter _rate = new();
+    private string _splitReason = "";
 
     // Published atomically after every turn; the request path reads it without queueing behind turns.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
@@ -48,6 +53,9 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
             _lastSeen = observation.At;
             var values = observation.Rows * observation.Classes;
             _utility.Add(observation.Probabilities.AsSpan(0, values), observation.Answered.AsSpan(0, values), observation.Classes);
+            MonitorOf(observation).Observe(
+                observation.Inputs.AsSpan(0, observation.Rows * observation.InputLength), observation.Probabilities.AsSpan(0, values), observation.Rows);
+            _rate.Add(observation.At, observation.Rows);
             UpdateSuspicion(observation.At);
         }
         finally
@@ -73,6 +81,9 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
         _suspicion = 0;
         _raisedTo = 0;
         _utility = default;
+        _monitors.Clear();
+        _rate.Clear();
+        _splitReason = "";
         _history.Clear();
         _escalation.Reset();
         Publish();
@@ -82,16 +93,16 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
     public Task RaiseAsync(double suspicion, string reason)
     {
         _raisedTo = Math.Max(_raisedTo, Math.Clamp(suspicion, 0, 1));
+        _splitReason = reason;
         UpdateSuspicion(time.GetUtcNow());
         return Task.CompletedTask;
     }
 
     private void UpdateSuspicion(DateTimeOffset now)
     {
-        // Until the detectors feed it, suspicion grows with volume alone (a client that has sent
-        // 20,000 inputs is at 0.5); a raise from the tenant's watch is a floor.
-        var volume = _queries / (_queries + 20_000.0);
-        _suspicion = Math.Max(volume, _raisedTo);
+        // The most suspicious of the client's models speaks for it; a raise from the tenant's watch is a floor.
+        var detected = _monitors.Count == 0 ? 0 : _monitors.Values.Max(m => m.Suspicion());
+        _suspicion = Math.Max(detected, _raisedTo);
         var before = _escalation.Level;
         _escalation.Update(_ladder, _suspicion, now);
         if (_history.Count == 0 || before != _escalation.Level || now - _history[^1].At >= TimeSpan.FromMinutes(1))
@@ -122,6 +133,25 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
         };
     }
 
+    private ClientMonitor MonitorOf(QueryObservation observation)
+    {
+        if (!_monitors.TryGetValue(observation.Model, out var monitor))
+        {
+            monitor = new ClientMonitor(featureSpaces.For(observation.Model, observation.InputLength), observation.Classes, suspicionOptions);
+            _monitors[observation.Model] = monitor;
+        }
+
+        return monitor;
+    }
+
+    private ClientSignals Signals()
+    {
+        var split = _splitReason.Length > 0;
+        var rate = _rate.PerMinute(time.GetUtcNow());
+        var loudest = _monitors.Values.OrderByDescending(m => m.Suspicion()).FirstOrDefault();
+        return loudest?.Signals(rate, split) ?? new ClientSignals { QueryRate = rate, SplitAttack = split };
+    }
+
     private ClientDetail Detail()
     {
         var defense = _defense;
@@ -133,9 +163,9 @@ public sealed class ClientGrain(EscalationLadders ladders, TimeProvider time) : 
             Level = defense.Level,
             LevelName = defense.LevelName,
             Queries = _queries,
-            Flagged = defense.Level > 0,
+            Flagged = _escalation.Level > 0,
             LastSeen = _lastSeen,
-            Signals = new ClientSignals(),
+            Signals = Signals(),
             History = _history.ToList(),
             Override = _override,
             Utility = _utility.Summary(),

@@ -1,4 +1,5 @@
 using Mirage.Grains.Inference;
+using Mirage.Grains.Monitoring;
 using Mirage.Interfaces.Defense;
 using Mirage.Silo.Runtime;
 
@@ -24,6 +25,9 @@ public sealed class MirageOptions
     public InferenceOptions Inference { get; set; } = new();
 
     public GrainRuntimeOptions Grains { get; set; } = new();
+
+    /// <summary>How signals become suspicion (docs/DETECTION.md).</summary>
+    public SuspicionOptions Detection { get; set; } = new();
 
     public List<TenantOptions> Tenants { get; set; } = [];
 }

@@ -4,6 +4,7 @@ using Mirage.Grains.Escalation;
 using Mirage.Grains.Inference;
 using Mirage.Grains.Perturbation;
 using Mirage.Grains.Inference.Onnx;
+using Mirage.Grains.Monitoring;
 using Mirage.Interfaces.Clients;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
@@ -49,6 +50,8 @@ public static class MirageServiceCollectionExtensions
             .Where(t => t.Escalation is { Levels.Count: > 0 })
             .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
         services.AddSingleton<PerturbationCatalog>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Detection);
+        services.AddSingleton<FeatureSpaces>();
         services.AddSingleton(sp => OnnxEnvironment.Create(
             sp.GetRequiredService<IOptions<MirageOptions>>().Value.OnnxRuntimeLibrary, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => ModelCatalogLoader.Load(
