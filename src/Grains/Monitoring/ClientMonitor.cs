@@ -54,14 +54,15 @@ public sealed class ClientMonitor
     }
 
     public SuspicionRule.Components Components() =>
-        SuspicionRule.Of(_options, _prada.W, !double.IsNaN(_prada.W), LowConfidenceRate, Queries, ClassBalance);
+        SuspicionRule.Of(_options, _prada.ConsecutiveFlaggedTests, LowConfidenceRate, Queries, ClassBalance);
 
     public double Suspicion() => SuspicionRule.Combine(_options, Components());
 
     public ClientSignals Signals(double queryRate, bool splitAttack) => new()
     {
         Prada = new PradaSignal(
-            double.IsNaN(_prada.W) ? 1 : _prada.W, _prada.Samples, _prada.Threshold, _prada.Flagged, _prada.RecentDistances()),
+            double.IsNaN(_prada.W) ? 1 : _prada.W, _prada.Samples, _prada.Threshold, _prada.Flagged, _prada.RecentDistances(),
+            double.IsNaN(_prada.LowestW) ? 1 : _prada.LowestW),
         LowConfidenceRate = LowConfidenceRate,
         ClassCoverage = ClassCoverage,
         ClassBalance = ClassBalance,

@@ -38,7 +38,13 @@ public sealed class PradaDetector
     /// <summary>Distances that went into the latest test (after the 3σ filter).</summary>
     public int Samples { get; private set; }
 
+    /// <summary>The lowest W any test has given so far (NaN before the first): how close the client came.</summary>
+    public double LowestW { get; private set; } = double.NaN;
+
     public bool Flagged { get; private set; }
+
+    /// <summary>How many tests in a row have flagged (0 when the latest did not).</summary>
+    public int ConsecutiveFlaggedTests { get; private set; }
 
     public double Threshold => _options.Threshold;
 
@@ -151,8 +157,10 @@ public sealed class PradaDetector
         if (kept > 100)
         {
             W = ShapiroWilk.Test(values[..kept]).W;
+            LowestW = double.IsNaN(LowestW) ? W : Math.Min(LowestW, W);
             Samples = kept;
             Flagged = W < _options.Threshold;
+            ConsecutiveFlaggedTests = Flagged ? ConsecutiveFlaggedTests + 1 : 0;
         }
     }
 

@@ -3,7 +3,7 @@ namespace Mirage.Grains.Monitoring;
 /// <summary>
 /// Combines a client's signals into one suspicion in [0, 1] by a noisy-or: each component is the
 /// chance that it alone betrays an attack, and suspicion = 1 − Π(1 − wᵢ·sᵢ).
-/// - PRADA: 0 while W ≥ PradaFrom (or untested), rising linearly to 1 at δ (flagged).
+/// - PRADA: 1 once its test has flagged (W &lt; δ) PradaPersistence times in a row, else 0.
 ///   Synthetic queries (JBDA) show up here.
 /// - Out of distribution: the low-confidence rate, from LowConfidenceFrom (0) to LowConfidenceFull (1).
 ///   Knockoff queries from natural images the model was not trained for show up here.
@@ -14,11 +14,9 @@ public static class SuspicionRule
 {
     public readonly record struct Components(double Prada, double OutOfDistribution, double Volume);
 
-    public static Components Of(SuspicionOptions options, double pradaW, bool pradaTested, double lowConfidenceRate, long queries, double balance)
+    public static Components Of(SuspicionOptions options, int consecutiveFlaggedTests, double lowConfidenceRate, long queries, double balance)
     {
-        var prada = pradaTested
-            ? Math.Clamp((options.PradaFrom - pradaW) / (options.PradaFrom - options.Prada.Threshold), 0, 1)
-            : 0;
+        var prada = consecutiveFlaggedTests >= options.PradaPersistence ? 1 : 0;
         var outOfDistribution = queries >= options.MinimumQueries
             ? Math.Clamp((lowConfidenceRate - options.LowConfidenceFrom) / (options.LowConfidenceFull - options.LowConfidenceFrom), 0, 1)
             : 0;

@@ -36,7 +36,8 @@ public sealed record ClientSignals
     public bool SplitAttack { get; init; }
 }
 
-public sealed record PradaSignal(double W, int Samples, double Threshold, bool Flagged, IReadOnlyList<double> RecentDistances);
+/// <summary>PRADA's latest test (W is 1 before the first), the lowest W so far, and the newest distances.</summary>
+public sealed record PradaSignal(double W, int Samples, double Threshold, bool Flagged, IReadOnlyList<double> RecentDistances, double LowestW = 1);
 
 /// <summary>Utility cost per answered input (ALGORITHMS.md): argmax kept, L1 distance, KL(y‖ỹ) in nats.</summary>
 public sealed record UtilityCostSummary(long Answers, double ArgmaxKeptRate, double MeanL1, double MeanKlNats);

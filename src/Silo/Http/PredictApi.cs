@@ -30,7 +30,8 @@ public static class PredictApi
         ApiKeyDirectory keys,
         IGrainFactory grains,
         IOptions<MirageOptions> options,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger<ClientObservationLog> logger)
     {
         if (ApiCaller.Resolve(context, keys, ApiKeyRole.Client, out var caller) is { } denied)
         {
@@ -77,8 +78,11 @@ public static class PredictApi
             inputsOwned = false;
             try
             {
-                // Queued in order before this returns; awaited by nobody on the response path.
-                _ = grain.ObserveAsync(observation);
+                // Queued in order before this returns; awaited by nobody on the response path, so a
+                // failure to learn from it is logged rather than lost.
+                _ = grain.ObserveAsync(observation).ContinueWith(
+                    static (task, state) => ((ILogger)state!).LogError(task.Exception, "A client grain failed to learn from an observation"),
+                    logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
             catch (MailboxFullException)
             {
@@ -109,6 +113,9 @@ public static class PredictApi
             }
         }
     }
+
+    /// <summary>The log category of observation failures.</summary>
+    internal sealed class ClientObservationLog;
 
     private static int MaxBodyBytes(PredictRequestParser.Target target) =>
         // Generous room for long decimal spellings of every value, plus white space.

@@ -15,9 +15,17 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    private readonly Lock _starting = new();
+
     public HttpClient ClientWithKey(string? key)
     {
-        var client = CreateClient();
+        HttpClient client;
+        lock (_starting)
+        {
+            // The first client starts the server; concurrent first calls would race it.
+            client = CreateClient();
+        }
+
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
