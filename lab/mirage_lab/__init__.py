@@ -1,4 +1,4 @@
-"""Mirage attack lab: victim training/export, attacker pools, attacks, benign clients, reports."""
+"""Mirage's attack lab: the victim's training and the attacker's side, against the live service."""
 import os
 import pathlib
 
@@ -9,6 +9,6 @@ RESULTS_DIR = LAB_DIR / "results"
 
 
 def set_threads(n: int = 2) -> None:
-    """Debian's torch starts with one thread; the machine has two cores."""
+    """Debian's torch starts with one thread; the machine has two cores (MIRAGE_LAB_THREADS overrides)."""
     import torch
     torch.set_num_threads(int(os.environ.get("MIRAGE_LAB_THREADS", n)))

@@ -26,10 +26,10 @@ def main(argv=None) -> int:
     ap.add_argument("--benign-queries", type=int)
     ap.add_argument("--no-split", action="store_true", help="skip the split (10-key) attacker")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--out", default=str(RESULTS_DIR))
+    ap.add_argument("--out", help="results folder (default lab/results, or lab/results/offline with --offline)")
     ap.add_argument("--report-only", action="store_true", help="re-render report.md from results.json")
     a = ap.parse_args(argv)
-    out = pathlib.Path(a.out)
+    out = pathlib.Path(a.out) if a.out else (RESULTS_DIR / "offline" if a.offline else RESULTS_DIR)
     if a.report_only:
         print(report.main(out))
         return 0
@@ -47,7 +47,7 @@ def main(argv=None) -> int:
                  configs=names, attacks=[x for x in a.attacks.split(",") if x],
                  benign_clients=a.benign_clients if a.benign_clients is not None else d["benign_clients"],
                  benign_queries=a.benign_queries or d["benign_queries"], split_keys=d["split_keys"],
-                 split=not a.no_split, seed=a.seed, lab_config=lab_config, out=out)
+                 split=not a.no_split, seed=a.seed, eval_n=d["eval_n"], lab_config=lab_config, out=out)
     unknown = [x for x in s.attacks if x not in ATTACKS]
     if unknown:
         ap.error(f"unknown attacks {unknown}")

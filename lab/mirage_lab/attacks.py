@@ -13,10 +13,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import data
-from .models import make_model
+from .pools import split
+from .infer import accuracy, make_model
 from .oracle import Blocked, Oracle
-from .train import accuracy, fit
+from .training import train
 
 
 @dataclass
@@ -29,11 +29,11 @@ class TransferSet:
 
 
 def epochs_for(n: int, quick: bool) -> int:
-    """Surrogate epochs for n training samples: about 3,000 samples-steps... kept simple and recorded:
-    small sets get more passes. quick: one epoch."""
+    """Surrogate epochs for n training samples (recorded in the results): about 20,000 sample-passes,
+    at least 5 and at most 20 epochs (1k: 20, 5k: 5, 10k: 5, 20k: 5). quick: one epoch."""
     if quick:
         return 1
-    return int(min(30, max(10, round(30_000 / max(n, 1)))))
+    return int(min(20, max(5, round(20_000 / max(n, 1)))))
 
 
 def train_surrogate(x: np.ndarray, answers: np.ndarray, *, labels: str, epochs: int, seed: int,
@@ -42,14 +42,16 @@ def train_surrogate(x: np.ndarray, answers: np.ndarray, *, labels: str, epochs: 
     answers) or 'argmax' (one-hot of the answer's argmax, i.e. ordinary cross-entropy)."""
     model = make_model(seed)
     if labels == "soft":
-        target, soft = answers.astype(np.float32), True
+        target, soft = np.ascontiguousarray(answers, dtype=np.float32), True
     elif labels == "argmax":
         target, soft = answers.argmax(1).astype(np.int64), False
     else:
         raise ValueError(labels)
-    log = fit(model, x, target, epochs=epochs, seed=seed, soft=soft,
-              on_epoch=(lambda e, l, s: progress(1)) if progress else None)
-    return model, log
+    t0 = time.time()
+    train(model, np.ascontiguousarray(x, dtype=np.float32), target, epochs, seed, soft=soft,
+          progress=(lambda e: progress(1)) if progress else None)
+    model.eval()
+    return model, {"epochs": epochs, "seed": seed, "n": int(len(x)), "seconds": time.time() - t0}
 
 
 def _query(oracle: Oracle, x: np.ndarray, batch_size: int) -> tuple[np.ndarray, Optional[int]]:
@@ -82,7 +84,7 @@ def jbda(oracle: Oracle, seeds: np.ndarray, budget: int, *, seed: int, lam: floa
     until the budget is spent (the last round is truncated to fit). Records the substitute's test
     accuracy after each round as (queries, accuracy)."""
     t0 = time.time()
-    x_test, y_test = eval_set if eval_set is not None else data.test()
+    x_test, y_test = eval_set if eval_set is not None else split("test")
     xs = np.ascontiguousarray(seeds[:budget], dtype=np.float32)
     ys, blocked = _query(oracle, xs, batch_size)
     xs = xs[:len(ys)]

@@ -6,7 +6,7 @@ from typing import Optional
 
 import numpy as np
 
-from . import data
+from .pools import split
 from .oracle import Blocked, Oracle
 
 
@@ -15,7 +15,7 @@ def stream(client: int, n: int, *, seed: int = 0, repeat_rate: float = 0.03,
     """n queries for benign client number `client`: a contiguous run of the test split (each client
     starts at its own offset), with ~repeat_rate exact repeats and ~near_dup_rate near duplicates
     (Gaussian noise, sd `noise`, clipped) of earlier queries. Returns (x, true labels)."""
-    x_all, y_all = data.test()
+    x_all, y_all = split("test")
     rng = np.random.default_rng(seed * 1000 + client)
     start = (client * 997 + 256) % len(x_all)
     idx = (start + np.arange(n)) % len(x_all)
@@ -46,7 +46,7 @@ def utility(answers: np.ndarray, clean: np.ndarray, labels: np.ndarray) -> dict:
             "cleanAccuracy": float((c.argmax(1) == labels).mean()),
             "argmaxAgreement": float((a.argmax(1) == c.argmax(1)).mean()),
             "meanL1": float(np.abs(a - c).sum(1).mean()),
-            "meanKLnats": float(kl.mean())}
+            "meanKLnats": max(0.0, float(kl.mean()))}
 
 
 def run_client(oracle: Oracle, x: np.ndarray, batch: int = 8) -> tuple[np.ndarray, Optional[int]]:

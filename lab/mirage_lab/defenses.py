@@ -5,6 +5,7 @@ Each factory returns f(y, x) -> y_tilde for a batch y [N,K] of victim posteriors
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Callable, Optional
 
@@ -42,6 +43,19 @@ def _mad_objective(p: np.ndarray, cand: np.ndarray, y: np.ndarray) -> np.ndarray
     return ((a - b) ** 2).sum(1)
 
 
+@functools.lru_cache(maxsize=None)
+def _argmax_candidates(k: int, top: int) -> np.ndarray:
+    """MAD-argmax's candidates: every 0/1 vector containing `top` (2^(K-1)), top class + 1e-5, normalised."""
+    others = [c for c in range(k) if c != top]
+    rows = []
+    for bits in itertools.product([0, 1], repeat=k - 1):
+        v = np.zeros(k)
+        v[top] = 1.0 + 1e-5
+        v[others] = bits
+        rows.append(v / v.sum())
+    return np.asarray(rows)
+
+
 def mad(epsilon: float, surrogate_probs: Callable[[np.ndarray], np.ndarray], argmax: bool = False,
         norm: str = "l1") -> Defense:
     def f(y, x):
@@ -55,15 +69,7 @@ def mad(epsilon: float, surrogate_probs: Callable[[np.ndarray], np.ndarray], arg
             if not argmax:
                 cand = onehots
             else:
-                top = int(yi.argmax())
-                others = [c for c in range(k) if c != top]
-                rows = []
-                for bits in itertools.product([0, 1], repeat=k - 1):
-                    v = np.zeros(k)
-                    v[top] = 1.0 + 1e-5
-                    v[others] = bits
-                    rows.append(v / v.sum())
-                cand = np.asarray(rows)
+                cand = _argmax_candidates(k, int(yi.argmax()))
             star = cand[int(_mad_objective(p, cand, yi).argmax())]
             d = np.abs(yi - star).sum() if norm == "l1" else np.linalg.norm(yi - star)
             alpha = float(np.clip(epsilon / (d + 1e-7), 0.0, 1.0))

@@ -1,52 +1,39 @@
-"""The victim architecture (also used for surrogates and stolen copies)."""
-from __future__ import annotations
+"""The victim's architecture (also the attackers' surrogate): conv32-conv64-fc128-fc10."""
+import os
 
 import torch
 from torch import nn
-import torch.nn.functional as F
 
 
-class FmnistCnn(nn.Module):
-    """conv(1->32,3x3) - pool - conv(32->64,3x3) - pool - fc(3136->128) - fc(128->10).
-
-    forward() returns logits; features() returns the penultimate activation (after ReLU).
-    """
-
-    EMBEDDING = 128
-    CLASSES = 10
-
-    def __init__(self) -> None:
+class FashionCnn(nn.Module):
+    def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, kernel_size=3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, kernel_size=3, padding=1)
-        self.fc1 = nn.Linear(64 * 7 * 7, self.EMBEDDING)
-        self.fc2 = nn.Linear(self.EMBEDDING, self.CLASSES)
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(64 * 7 * 7, 128), nn.ReLU(),
+        )
+        self.classifier = nn.Linear(128, 10)
 
-    def features(self, x: torch.Tensor) -> torch.Tensor:
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)   # 32x14x14
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)   # 64x7x7
-        return F.relu(self.fc1(torch.flatten(x, 1)))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.fc2(self.features(x))
+    def forward(self, x):
+        return self.classifier(self.features(x))
 
 
-class ExportWrapper(nn.Module):
-    """Two outputs for ONNX: probs = softmax(logits), embedding = penultimate activation."""
+class Exported(nn.Module):
+    """What the service runs: the softmax posterior and the penultimate activation."""
 
-    def __init__(self, net: FmnistCnn) -> None:
+    def __init__(self, model):
         super().__init__()
-        self.net = net
+        self.model = model
 
-    def forward(self, x: torch.Tensor):
-        h = self.net.features(x)
-        return F.softmax(self.net.fc2(h), dim=1), h
+    def forward(self, x):
+        embedding = self.model.features(x)
+        return torch.softmax(self.model.classifier(embedding), dim=1), embedding
 
 
-def make_model(seed: int) -> FmnistCnn:
-    """A freshly, deterministically initialised model."""
-    g = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    m = FmnistCnn()
-    torch.random.set_rng_state(g)
-    return m
+def use_all_cores():
+    # Debian's torch starts with one thread.
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+

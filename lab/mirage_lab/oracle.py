@@ -18,8 +18,8 @@ import numpy as np
 import torch
 
 from . import MODELS_DIR
-from .models import FmnistCnn
-from .train import predict_probs
+from .infer import load_onnx_weights, predict_probs
+from .models import FashionCnn
 
 MAX_BATCH = 256  # API.md: at most 256 inputs a request
 
@@ -57,24 +57,24 @@ class Oracle:
         return out
 
 
-def load_victim(path=None) -> FmnistCnn:
-    net = FmnistCnn()
-    net.load_state_dict(torch.load(str(path or MODELS_DIR / "fmnist-cnn.pt"), map_location="cpu"))
-    return net.eval()
+def _manifest() -> dict:
+    return json.loads((MODELS_DIR / "fmnist-cnn.json").read_text())
 
 
-def load_surrogate(seed: Optional[int] = None) -> FmnistCnn:
-    """The service's MAD surrogate: the victim architecture, randomly initialised with the exported seed."""
-    from .models import make_model
-    if seed is None:
-        seed = json.loads((MODELS_DIR / "fmnist-cnn.json").read_text()).get("surrogateSeed", 4321)
-    return make_model(seed).eval()
+def load_victim() -> FashionCnn:
+    """The victim exactly as served: weights read from models/fmnist-cnn.onnx."""
+    return load_onnx_weights(MODELS_DIR / _manifest()["file"])
+
+
+def load_surrogate() -> FashionCnn:
+    """The service's MAD surrogate (random init, seeded at export): models/fmnist-cnn-surrogate.onnx."""
+    return load_onnx_weights(MODELS_DIR / _manifest()["surrogate"])
 
 
 class LocalOracle(Oracle):
     """Victim in-process; `defense(y, x) -> y_tilde` (numpy, per batch) is applied if given."""
 
-    def __init__(self, victim: FmnistCnn, defense: Optional[Callable[[np.ndarray, np.ndarray], np.ndarray]] = None,
+    def __init__(self, victim: FashionCnn, defense: Optional[Callable[[np.ndarray, np.ndarray], np.ndarray]] = None,
                  name: str = "local") -> None:
         super().__init__()
         self.victim, self.defense, self.name = victim, defense, name

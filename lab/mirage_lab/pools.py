@@ -1,11 +1,20 @@
 """The attacker's query pools (all float32 [N,1,28,28] in [0,1], the service's scaling)."""
 from __future__ import annotations
 
-import os
+import functools
 
 import numpy as np
 
 from . import data
+
+
+@functools.lru_cache(maxsize=None)
+def split(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """data.load(name), read once per process (read-only arrays)."""
+    x, y = data.load(name)
+    x.setflags(write=False)
+    y.setflags(write=False)
+    return x, y
 
 # skimage's bundled photographs (grayscale or converted); loaded by name through skimage.data.
 SKIMAGE_PHOTOS = ["astronaut", "brick", "camera", "cat", "cell", "coffee", "coins", "grass", "gravel",
@@ -16,7 +25,8 @@ SKIMAGE_PHOTOS = ["astronaut", "brick", "camera", "cat", "cell", "coffee", "coin
 def indist() -> tuple[np.ndarray, np.ndarray]:
     """In-distribution pool: Fashion-MNIST train images 50,000-59,999 (the victim never saw them).
     The labels are never used by an attack; they only let the lab describe the pool."""
-    return data.attacker_indist()
+    x, y = split("train")
+    return x[data.ATTACKER_POOL], y[data.ATTACKER_POOL]
 
 
 def _photos() -> list[np.ndarray]:
@@ -75,7 +85,7 @@ def ood(n: int, seed: int = 0, digits_fraction: float = 0.25) -> np.ndarray:
 
 def jbda_seeds(n: int = 100, seed: int = 0) -> np.ndarray:
     """JBDA's seed set: n images of the test split (balanced over classes when n >= 10)."""
-    x, y = data.test()
+    x, y = split("test")
     rng = np.random.default_rng(seed)
     per = [rng.permutation(np.flatnonzero(y == c)) for c in range(10)]
     take = [per[i % 10][i // 10] for i in range(n)]

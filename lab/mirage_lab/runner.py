@@ -18,7 +18,7 @@ from .attacks import epochs_for, jbda, knockoff, train_surrogate
 from .oracle import AdminClient, DetectionProbe, HttpOracle, LocalOracle, load_surrogate, load_victim
 from .service import start_service
 from .split import SplitOracle
-from .train import accuracy, predict_probs
+from .infer import accuracy, predict_probs
 
 # Default configurations (issue: none, label_only, reverse sigmoid x2, MAD x2, MAD-argmax x2, adaptive).
 # "policy" is what the service pins every client to (and what the offline double applies);
@@ -55,14 +55,16 @@ class Settings:
     split_keys: int
     split: bool
     seed: int
+    eval_n: int           # stolen models are scored on the first eval_n test images (full: all 10,000)
     lab_config: dict
     out: pathlib.Path
 
 
 def default_settings(quick: bool) -> dict:
     if quick:
-        return dict(budgets=[200, 500], benign_clients=2, benign_queries=64, split_keys=10)
-    return dict(budgets=[1000, 5000, 10000, 20000], benign_clients=10, benign_queries=500, split_keys=10)
+        return dict(budgets=[200, 500], benign_clients=2, benign_queries=64, split_keys=10, eval_n=1000)
+    return dict(budgets=[1000, 5000, 10000, 20000], benign_clients=10, benign_queries=500, split_keys=10,
+                eval_n=10_000)
 
 
 class Work:
@@ -96,7 +98,8 @@ class Lab:
         self.s = s
         self.victim = load_victim()
         self.surrogate = load_surrogate()
-        self.x_test, self.y_test = data.test()
+        x_test, y_test = pools.split("test")
+        self.x_test, self.y_test = x_test[:s.eval_n], y_test[:s.eval_n]
         self.victim_acc = accuracy(self.victim, self.x_test, self.y_test)
         self.pool_in = np.ascontiguousarray(pools.indist()[0])
         n_ood = max(self.s.budgets)
@@ -167,7 +170,8 @@ class Lab:
             budgets = s.budgets
         elif attack == "jbda":
             with tqdm(desc="  jbda rounds (epochs)", unit="ep", leave=False, position=1) as bar:
-                ts = jbda(oracle, self.seeds, max(s.budgets), seed=s.seed, quick=s.quick, progress=bar.update)
+                ts = jbda(oracle, self.seeds, max(s.budgets), seed=s.seed, quick=s.quick, progress=bar.update,
+                          eval_set=(self.x_test, self.y_test))
         else:
             raise ValueError(attack)
         query_seconds = time.time() - t0
@@ -262,7 +266,7 @@ class Lab:
             "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "oracle": "local PyTorch test double (OFFLINE: not the service)" if s.offline else "HTTP (the service)",
             "mode": "quick" if s.quick else "full", "budgets": s.budgets, "seed": s.seed,
-            "victimTestAccuracy": self.victim_acc, "victim": json.loads((MODELS_DIR / "fmnist-cnn.json").read_text()),
+            "victimTestAccuracy": self.victim_acc, "evalImages": len(self.x_test), "victim": json.loads((MODELS_DIR / "fmnist-cnn.json").read_text()),
             "pools": {"indist": len(self.pool_in), "ood": len(self.pool_ood), "jbdaSeeds": len(self.seeds)},
             "benignClients": s.benign_clients, "benignQueriesPerClient": s.benign_queries,
             "skippedConfigs": skipped, "attacks": {a: ATTACKS[a] for a in s.attacks}},

@@ -1,2 +1,4 @@
-Console.WriteLine("mirage: the command-line client (coming with the HTTP API).");
-return 0;
+using Mirage.Client.Commands;
+
+// mirage: the command-line client. `mirage --help` lists the commands.
+return await MirageCommandLine.Build().Parse(args).InvokeAsync();

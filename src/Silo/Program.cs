@@ -1,4 +1,16 @@
+using Mirage.Silo.Hosting;
+
+// One silo: the grain runtime, the inference pools and the HTTP API in one process.
+// Configuration: --config PATH (default config/demo.json); --urls to listen elsewhere than 127.0.0.1:8080.
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8080");
+builder.AddMirage(args);
+
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapMirageApis();
 app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

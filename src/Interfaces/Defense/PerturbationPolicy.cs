@@ -1,9 +1,11 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 
 namespace Mirage.Interfaces.Defense;
 
 /// <summary>How the returned probabilities are perturbed (ALGORITHMS.md names the methods and parameters).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PerturbationMethod>))]
+[TypeConverter(typeof(WireNameEnumConverter<PerturbationMethod>))]
 public enum PerturbationMethod
 {
     [JsonStringEnumMemberName("none")] None,
@@ -17,6 +19,7 @@ public enum PerturbationMethod
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<MadNorm>))]
+[TypeConverter(typeof(WireNameEnumConverter<MadNorm>))]
 public enum MadNorm
 {
     [JsonStringEnumMemberName("l1")] L1,

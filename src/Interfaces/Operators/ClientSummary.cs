@@ -1,7 +1,7 @@
 namespace Mirage.Interfaces.Operators;
 
 /// <summary>One row of the operators' client list (API.md, GET /v1/admin/clients).</summary>
-public sealed record ClientSummary
+public record ClientSummary
 {
     public required string Tenant { get; init; }
 

@@ -1,0 +1,33 @@
+-- wrk script: POST predict requests of BATCH test images (default 1) with KEY (default demo-client-1).
+-- Bodies are prepared by make-bodies.py into benchmarks/Http/bodies/; each request takes the next one.
+local batch = os.getenv("BATCH") or "1"
+local key = os.getenv("KEY") or "demo-client-1"
+local folder = os.getenv("BODIES") or "benchmarks/Http/bodies"
+local bodies = {}
+
+function init(args)
+  for i = 0, 15 do
+    local f = io.open(string.format("%s/batch%s-%d.json", folder, batch, i), "r")
+    if f then
+      bodies[#bodies + 1] = f:read("*a")
+      f:close()
+    end
+  end
+  if #bodies == 0 then
+    error("no bodies in " .. folder .. ": run benchmarks/Http/make-bodies.py")
+  end
+end
+
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format("POST", "/v1/models/fmnist-cnn/predict",
+    { ["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json" },
+    bodies[(n % #bodies) + 1])
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    error("status " .. status .. ": " .. body)
+  end
+end

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Puts ONNX Runtime 1.30's native library at .tools/onnxruntime/libonnxruntime.so.1 (git-ignored).
+# It ships inside the npm package onnxruntime-node@1.30.0; only the linux-x64 .so is taken and no
+# install script runs. Idempotent. ORT_TARBALL may name an already downloaded tarball.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=.tools/onnxruntime/libonnxruntime.so.1
+[ -s "$target" ] && exit 0
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tarball=${ORT_TARBALL:-}
+if [ -z "$tarball" ]; then
+  echo "fetch-onnxruntime: npm pack onnxruntime-node@1.30.0 (about 113 MB)" >&2
+  (cd "$work" && npm pack --silent onnxruntime-node@1.30.0 >/dev/null)
+  tarball="$work/onnxruntime-node-1.30.0.tgz"
+fi
+tar -xzf "$tarball" -C "$work" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+mkdir -p "$(dirname "$target")"
+mv "$work/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$target.partial"
+mv "$target.partial" "$target"
+echo "fetch-onnxruntime: $target ($(du -h "$target" | cut -f1))" >&2

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything the tests need (ONNX Runtime, PostgreSQL, nginx, the lab's Python packages),
+# then runs every test project and the lab's smoke test. Idempotent; needs root for apt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+bash scripts/setup.sh
+bash lab/setup.sh
+
+results=$(mktemp -d)
+status=0
+dotnet build Orleans.sln -c Release --nologo -v quiet -clp:ErrorsOnly
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  if ! dotnet test "$project" -c Release --no-build --nologo \
+      --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal"; then
+    status=1
+  fi
+done
+
+# One closing line over every project: "N passed, N failed".
+python3 - "$results" <<'PY'
+import glob, re, sys
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r'<Counters [^>]*>', text)
+    if m:
+        attrs = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
+        passed += int(attrs.get("passed", 0))
+        failed += int(attrs.get("failed", 0)) + int(attrs.get("error", 0)) + int(attrs.get("timeout", 0))
+        skipped += int(attrs.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+PY
+exit $status

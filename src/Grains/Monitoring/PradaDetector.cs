@@ -1,0 +1,220 @@
+using System.Numerics.Tensors;
+
+namespace Mirage.Grains.Monitoring;
+
+/// <summary>
+/// PRADA (Juuti et al., EuroS&amp;P 2019) for one client, as ALGORITHMS.md states it. Per predicted
+/// class: a growing set of query points, a threshold T, and the stream of each query's distance to
+/// its nearest growing-set point. Natural queries give roughly normal distances; synthetic ones (JBDA's
+/// small steps from seeds) do not, which the Shapiro-Wilk test on the pooled stream sees.
+/// Memory is bounded, which the reference is not: each class keeps at most capacity/K points (the
+/// oldest is replaced when full) and the newest DistanceWindow distances. Replacing old points can only
+/// make a new query's nearest point farther, never nearer, so a bounded detector sees slightly larger
+/// distances on very long streams; an attacker's steps from recent points are unaffected.
+/// </summary>
+public sealed class PradaDetector
+{
+    private readonly PradaOptions _options;
+    private readonly ClassTrack[] _classes;
+    private readonly double[] _recent;
+    private readonly int _dimensions;
+    private int _recentCount;
+    private double[] _pool = [];
+
+    public PradaDetector(int classes, int dimensions, PradaOptions options)
+    {
+        _options = options;
+        _dimensions = dimensions;
+        var perClass = Math.Max(1, options.GrowingSetCapacity / classes);
+        _classes = Enumerable.Range(0, classes).Select(_ => new ClassTrack(perClass, dimensions, options.DistanceWindow)).ToArray();
+        _recent = new double[options.RecentDistances];
+    }
+
+    public long Queries { get; private set; }
+
+    /// <summary>W of the latest test; NaN before the first test with more than 100 distances.</summary>
+    public double W { get; private set; } = double.NaN;
+
+    /// <summary>Distances that went into the latest test (after the 3σ filter).</summary>
+    public int Samples { get; private set; }
+
+    public bool Flagged { get; private set; }
+
+    public double Threshold => _options.Threshold;
+
+    public int GrowingSetSize => _classes.Sum(c => c.Count);
+
+    /// <summary>T_c: a query of this class joins the growing set when farther than this from it.</summary>
+    public double ThresholdOf(int predictedClass) => _classes[predictedClass].Threshold;
+
+    /// <summary>The newest distances, oldest first (for operators).</summary>
+    public IReadOnlyList<double> RecentDistances()
+    {
+        var count = Math.Min(_recentCount, _recent.Length);
+        var list = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            list[i] = _recent[(_recentCount - count + i) % _recent.Length];
+        }
+
+        return list;
+    }
+
+    /// <summary>Learns from one query; answers whether the client is flagged now.</summary>
+    /// <returns>The nearest-point distance, or null for the first query of its class.</returns>
+    public double? Observe(ReadOnlySpan<double> features, int predictedClass)
+    {
+        var track = _classes[predictedClass];
+        double? distance = null;
+        if (track.Count == 0)
+        {
+            track.Add(features);
+            track.AddGrowingDistance(0);
+        }
+        else
+        {
+            var d = track.NearestDistance(features);
+            distance = d;
+            track.AddDistance(d);
+            _recent[_recentCount++ % _recent.Length] = d;
+            if (d > track.Threshold)
+            {
+                track.Add(features);
+                track.AddGrowingDistance(d);
+                track.Threshold = Math.Max(track.Threshold, track.GrowingMean - track.GrowingStd);
+            }
+        }
+
+        if (Queries % _options.TestEvery == 0)
+        {
+            Test();
+        }
+
+        Queries++;
+        return distance;
+    }
+
+    private void Test()
+    {
+        var total = 0;
+        foreach (var track in _classes)
+        {
+            if (track.DistanceCount >= 10)
+            {
+                total += track.DistanceCount;
+            }
+        }
+
+        if (_pool.Length < total)
+        {
+            _pool = new double[Math.Max(total, _pool.Length * 2)];
+        }
+
+        var pooled = 0;
+        foreach (var track in _classes)
+        {
+            if (track.DistanceCount >= 10)
+            {
+                pooled += track.CopyDistances(_pool.AsSpan(pooled));
+            }
+        }
+
+        if (pooled == 0)
+        {
+            return;
+        }
+
+        var values = _pool.AsSpan(0, pooled);
+        var mean = 0.0;
+        foreach (var v in values)
+        {
+            mean += v;
+        }
+
+        mean /= pooled;
+        var variance = 0.0;
+        foreach (var v in values)
+        {
+            variance += (v - mean) * (v - mean);
+        }
+
+        var limit = 3 * Math.Sqrt(variance / pooled);
+        var kept = 0;
+        for (var i = 0; i < pooled; i++)
+        {
+            if (Math.Abs(values[i] - mean) < limit)
+            {
+                values[kept++] = values[i];
+            }
+        }
+
+        if (kept > 100)
+        {
+            W = ShapiroWilk.Test(values[..kept]).W;
+            Samples = kept;
+            Flagged = W < _options.Threshold;
+        }
+    }
+
+    /// <summary>One class's growing set (a ring once full), its threshold, and its distance window.</summary>
+    private sealed class ClassTrack(int capacity, int dimensions, int window)
+    {
+        private readonly double[] _points = new double[capacity * dimensions];
+        private readonly double[] _distances = new double[window];
+        private int _next;
+        private long _growingCount;
+        private double _growingSum;
+        private double _growingSumOfSquares;
+        private long _distanceTotal;
+
+        public int Count { get; private set; }
+
+        public double Threshold { get; set; }
+
+        public int DistanceCount => (int)Math.Min(_distanceTotal, _distances.Length);
+
+        public double GrowingMean => _growingSum / _growingCount;
+
+        /// <summary>Population standard deviation of every growing-set distance recorded (with the first 0).</summary>
+        public double GrowingStd => Math.Sqrt(Math.Max(0, _growingSumOfSquares / _growingCount - GrowingMean * GrowingMean));
+
+        public void Add(ReadOnlySpan<double> features)
+        {
+            features.CopyTo(_points.AsSpan(_next * dimensions, dimensions));
+            _next = (_next + 1) % capacity;
+            Count = Math.Min(Count + 1, capacity);
+        }
+
+        public void AddGrowingDistance(double d)
+        {
+            _growingCount++;
+            _growingSum += d;
+            _growingSumOfSquares += d * d;
+        }
+
+        public void AddDistance(double d) => _distances[_distanceTotal++ % _distances.Length] = d;
+
+        public double NearestDistance(ReadOnlySpan<double> features)
+        {
+            var best = double.PositiveInfinity;
+            for (var i = 0; i < Count; i++)
+            {
+                var d = TensorPrimitives.Distance(_points.AsSpan(i * dimensions, dimensions), features);
+                if (d < best)
+                {
+                    best = d;
+                }
+            }
+
+            return best;
+        }
+
+        /// <summary>Copies the window oldest first (the order does not matter to the test).</summary>
+        public int CopyDistances(Span<double> destination)
+        {
+            var count = DistanceCount;
+            _distances.AsSpan(0, count).CopyTo(destination);
+            return count;
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using Mirage.Interfaces.Defense;
+
+namespace Mirage.Grains.Perturbation;
+
+/// <summary>
+/// "mad" {epsilon, norm, argmax} (Orekondy et al., Prediction Poisoning, ICLR 2020): answer the point
+/// ỹ within distance ε of y whose training gradient for the attacker points as far as possible from
+/// the one y would give. For the last layer the gradient direction depends only on p − ỹ (p: the
+/// surrogate's posterior), so the objective is ‖(p − c)/‖p − c‖ − (p − y)/‖p − y‖‖² over candidates c.
+/// The extreme oracle tries every vertex; the argmax oracle (MAD-argmax) tries the normalised 0/1
+/// vectors that contain y's top class, so the answer keeps it. The budget is spent by linesearch:
+/// ỹ = (1 − α)·y + α·y*, α = clamp(ε / (‖y − y*‖ + 1e-7), 0, 1).
+/// </summary>
+public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbation
+{
+    /// <summary>Candidates the greedy argmax oracle evaluates at most (K > 10).</summary>
+    public const int GreedyEvaluations = 1024;
+
+    private const int ExhaustiveClasses = 10;
+    private const double TieBreak = 1e-5;
+
+    public double Epsilon { get; } = epsilon;
+
+    public MadNorm Norm { get; } = norm;
+
+    public bool ArgmaxOracle { get; } = argmax;
+
+    public bool NeedsSurrogate => true;
+
+    public void Apply(Span<float> posteriors, int classes, PerturbationInputs inputs)
+    {
+        var surrogate = inputs.Surrogate.IsEmpty ? posteriors : inputs.Surrogate;
+        Span<double> scratch = classes <= 256 ? stackalloc double[4 * classes] : new double[4 * classes];
+        var y = scratch[..classes];
+        var p = scratch.Slice(classes, classes);
+        var target = scratch.Slice(2 * classes, classes);
+        var candidate = scratch.Slice(3 * classes, classes);
+        for (var offset = 0; offset < posteriors.Length; offset += classes)
+        {
+            var row = posteriors.Slice(offset, classes);
+            for (var k = 0; k < classes; k++)
+            {
+                y[k] = row[k];
+                p[k] = surrogate[offset + k];
+            }
+
+            if (ArgmaxOracle)
+            {
+                ArgmaxTarget(y, p, target, candidate);
+            }
+            else
+            {
+                ExtremeTarget(y, p, target);
+            }
+
+            var alpha = Math.Clamp(Epsilon / (Distance(y, target, Norm) + 1e-7), 0, 1);
+            var sum = 0.0;
+            for (var k = 0; k < classes; k++)
+            {
+                y[k] = (1 - alpha) * y[k] + alpha * target[k];
+                sum += y[k];
+            }
+
+            for (var k = 0; k < classes; k++)
+            {
+                row[k] = (float)(y[k] / sum);
+            }
+        }
+    }
+
+    /// <summary>‖(p − c)/‖p − c‖ − (p − y)/‖p − y‖‖², with a zero direction where a difference vanishes.</summary>
+    public static double Objective(ReadOnlySpan<double> y, ReadOnlySpan<double> p, ReadOnlySpan<double> c)
+    {
+        double normC = 0, normY = 0, dot = 0;
+        for (var k = 0; k < y.Length; k++)
+        {
+            var dc = p[k] - c[k];
+            var dy = p[k] - y[k];
+            normC += dc * dc;
+            normY += dy * dy;
+            dot += dc * dy;
+        }
+
+        var unitC = normC > 1e-24 ? 1.0 : 0.0;
+        var unitY = normY > 1e-24 ? 1.0 : 0.0;
+        var cos = unitC * unitY > 0 ? dot / Math.Sqrt(normC * normY) : 0.0;
+        return unitC + unitY - 2 * cos;
+    }
+
+    public static double Distance(ReadOnlySpan<double> a, ReadOnlySpan<double> b, MadNorm norm)
+    {
+        var total = 0.0;
+        for (var k = 0; k < a.Length; k++)
+        {
+            var d = Math.Abs(a[k] - b[k]);
+            total += norm == MadNorm.L1 ? d : d * d;
+        }
+
+        return norm == MadNorm.L1 ? total : Math.Sqrt(total);
+    }
+
+    /// <summary>The vertex e_k that maximises the objective (first on ties).</summary>
+    private static void ExtremeTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target)
+    {
+        var best = 0;
+        var bestValue = double.NegativeInfinity;
+        for (var k = 0; k < y.Length; k++)
+        {
+            target.Clear();
+            target[k] = 1;
+            var value = Objective(y, p, target);
+            if (value > bestValue)
+            {
+                bestValue = value;
+                best = k;
+            }
+        }
+
+        target.Clear();
+        target[best] = 1;
+    }
+
+    /// <summary>The best normalised 0/1 vector containing y's top class: all of them for K ≤ 10, greedy above.</summary>
+    private static void ArgmaxTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target, Span<double> candidate)
+    {
+        var classes = y.Length;
+        var top = 0;
+        for (var k = 1; k < classes; k++)
+        {
+            if (y[k] > y[top])
+            {
+                top = k;
+            }
+        }
+
+        var bestValue = double.NegativeInfinity;
+        if (classes <= ExhaustiveClasses)
+        {
+            // Subsets of the other K − 1 classes, as bit masks over the classes with `top` skipped.
+            for (var mask = 0; mask < 1 << (classes - 1); mask++)
+            {
+                FillSubset(candidate, top, mask);
+                var value = Objective(y, p, candidate);
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    candidate.CopyTo(target);
+                }
+            }
+
+            return;
+        }
+
+        Span<bool> chosen = classes <= 1024 ? stackalloc bool[classes] : new bool[classes];
+        chosen.Clear();
+        chosen[top] = true;
+        var size = 1;
+        FillChosen(candidate, chosen, top, size);
+        bestValue = Objective(y, p, candidate);
+        candidate.CopyTo(target);
+        var evaluations = 1;
+        while (size < classes && evaluations < GreedyEvaluations)
+        {
+            var bestAddition = -1;
+            var bestAdditionValue = double.NegativeInfinity;
+            for (var j = 0; j < classes && evaluations < GreedyEvaluations; j++)
+            {
+                if (chosen[j])
+                {
+                    continue;
+                }
+
+                chosen[j] = true;
+                FillChosen(candidate, chosen, top, size + 1);
+                chosen[j] = false;
+                evaluations++;
+                var value = Objective(y, p, candidate);
+                if (value > bestAdditionValue)
+                {
+                    bestAdditionValue = value;
+                    bestAddition = j;
+                }
+
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    candidate.CopyTo(target);
+                }
+            }
+
+            if (bestAddition < 0)
+            {
+                break;
+            }
+
+            chosen[bestAddition] = true;
+            size++;
+        }
+    }
+
+    private static void FillSubset(Span<double> candidate, int top, int mask)
+    {
+        candidate.Clear();
+        var size = 1;
+        candidate[top] = 1 + TieBreak;
+        for (int k = 0, bit = 0; k < candidate.Length; k++)
+        {
+            if (k == top)
+            {
+                continue;
+            }
+
+            if ((mask & (1 << bit)) != 0)
+            {
+                candidate[k] = 1;
+                size++;
+            }
+
+            bit++;
+        }
+
+        Scale(candidate, size);
+    }
+
+    private static void FillChosen(Span<double> candidate, ReadOnlySpan<bool> chosen, int top, int size)
+    {
+        for (var k = 0; k < candidate.Length; k++)
+        {
+            candidate[k] = chosen[k] ? 1 : 0;
+        }
+
+        candidate[top] += TieBreak;
+        Scale(candidate, size);
+    }
+
+    private static void Scale(Span<double> candidate, int size)
+    {
+        var total = size + TieBreak;
+        for (var k = 0; k < candidate.Length; k++)
+        {
+            candidate[k] /= total;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Mirage.Grains.Inference;
+using Mirage.Interfaces.Defense;
+using Mirage.Silo.Runtime;
+
+namespace Mirage.Silo.Configuration;
+
+/// <summary>The "Mirage" section of the configuration file (config/demo.json shows every field).</summary>
+public sealed class MirageOptions
+{
+    public const string Section = "Mirage";
+
+    /// <summary>Folder of model manifests (models/NAME.json); relative paths are relative to the config file.</summary>
+    public string ModelsDirectory { get; set; } = "models";
+
+    /// <summary>Path of libonnxruntime.so.1; empty: MIRAGE_ORT_LIBRARY, then .tools/onnxruntime/.</summary>
+    public string? OnnxRuntimeLibrary { get; set; }
+
+    /// <summary>Try the CUDA execution provider; falls back to CPU (one log line) when it cannot load.</summary>
+    public bool UseCuda { get; set; }
+
+    /// <summary>Inputs per predict request at most; more is 413.</summary>
+    public int MaxInputsPerRequest { get; set; } = 256;
+
+    public InferenceOptions Inference { get; set; } = new();
+
+    public GrainRuntimeOptions Grains { get; set; } = new();
+
+    public List<TenantOptions> Tenants { get; set; } = [];
+}
+
+public sealed class TenantOptions
+{
+    public string Name { get; set; } = "";
+
+    public List<ApiKeyOptions> Keys { get; set; } = [];
+
+    /// <summary>The tenant's own ladder; none: the adaptive default (EscalationLadder.Default).</summary>
+    public EscalationOptions? Escalation { get; set; }
+}
+
+public sealed class EscalationOptions
+{
+    public List<EscalationLevel> Levels { get; set; } = [];
+
+    /// <summary>How long a client's suspicion must stay below its level before it comes down.</summary>
+    public TimeSpan CalmPeriod { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+public enum ApiKeyRole
+{
+    Client,
+    Operator,
+}
+
+/// <summary>
+/// One API key: either the key itself (<see cref="Key"/>, hashed at start-up and never kept) or its
+/// SHA-256 as hex (<see cref="Sha256"/>), so configuration files need not hold secrets.
+/// </summary>
+public sealed class ApiKeyOptions
+{
+    public string? Key { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public ApiKeyRole Role { get; set; } = ApiKeyRole.Client;
+
+    /// <summary>The client's name that operators see; required for client keys given as a hash.</summary>
+    public string? Client { get; set; }
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Mirage.Grains.Clients;
+using Mirage.Grains.Escalation;
+using Mirage.Grains.Inference;
+using Mirage.Grains.Perturbation;
+using Mirage.Grains.Inference.Onnx;
+using Mirage.Interfaces.Clients;
+using Mirage.Silo.Configuration;
+using Mirage.Silo.Http;
+using Mirage.Silo.Operators;
+using Mirage.Silo.Runtime;
+using Mirage.Silo.Security;
+
+namespace Mirage.Silo.Hosting;
+
+public static class MirageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Reads the configuration file (<c>--config</c>, default config/demo.json) and adds the silo:
+    /// grain runtime, grains, inference pools, API keys, HTTP problem details.
+    /// </summary>
+    public static WebApplicationBuilder AddMirage(this WebApplicationBuilder builder, string[] args)
+    {
+        var configFile = Path.GetFullPath(builder.Configuration["config"] ?? Path.Combine("config", "demo.json"));
+        if (!File.Exists(configFile))
+        {
+            throw new FileNotFoundException($"Configuration file {configFile} does not exist; pass --config PATH.", configFile);
+        }
+
+        // The file first, then environment and command line, so `--Mirage:Inference:MaxBatchSize=32` wins.
+        builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+
+        // A log line per request would cost more than the request; ASP.NET's own chatter stays at warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(MirageOptions.Section);
+        services.Configure<MirageOptions>(section);
+        services.PostConfigure<MirageOptions>(options =>
+            options.ModelsDirectory = Path.GetFullPath(options.ModelsDirectory, Path.GetDirectoryName(configFile)!));
+        services.Configure<GrainRuntimeOptions>(section.GetSection(nameof(MirageOptions.Grains)));
+
+        services.AddProblemDetails();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ApiKeyDirectory(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants));
+        services.AddSingleton(sp => new EscalationLadders(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
+            .Where(t => t.Escalation is { Levels.Count: > 0 })
+            .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
+        services.AddSingleton<PerturbationCatalog>();
+        services.AddSingleton(sp => OnnxEnvironment.Create(
+            sp.GetRequiredService<IOptions<MirageOptions>>().Value.OnnxRuntimeLibrary, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => ModelCatalogLoader.Load(
+            sp.GetRequiredService<IOptions<MirageOptions>>().Value,
+            sp.GetRequiredService<OnnxEnvironment>(),
+            sp.GetRequiredService<PerturbationCatalog>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mirage.Models")));
+        services.AddSingleton<ReadinessChecks>();
+        services.AddSingleton<ClientDirectory>();
+
+        services.AddGrainRuntime();
+        services.AddGrain<IClientGrain, ClientGrain>();
+        return builder;
+    }
+}

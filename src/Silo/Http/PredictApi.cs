@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Mirage.Grains.Inference;
+using Mirage.Interfaces.Clients;
+using Mirage.Interfaces.Runtime;
+using Mirage.Silo.Configuration;
+using Mirage.Silo.Security;
+
+namespace Mirage.Silo.Http;
+
+/// <summary>
+/// POST /v1/models/{model}/predict: authenticate, parse, ask the client's grain for its defense, score
+/// in the inference pool, queue the observation for the grain, answer. The answer never says which
+/// defense was applied.
+/// </summary>
+public static class PredictApi
+{
+    public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/models/{model}/predict", PredictAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PredictAsync(
+        string model,
+        HttpContext context,
+        ModelCatalog catalog,
+        ApiKeyDirectory keys,
+        IGrainFactory grains,
+        IOptions<MirageOptions> options,
+        TimeProvider time)
+    {
+        if (ApiCaller.Resolve(context, keys, ApiKeyRole.Client, out var caller) is { } denied)
+        {
+            return denied.ToResult();
+        }
+
+        if (!catalog.TryGet(model, out var served))
+        {
+            return new ApiError(StatusCodes.Status404NotFound, "Unknown model",
+                $"There is no model \"{model}\"; GET /v1/models lists the models.").ToResult();
+        }
+
+        var maxRows = options.Value.MaxInputsPerRequest;
+        var target = new PredictRequestParser.Target(served.Name, served.InputLength, served.DescribeShape(), maxRows);
+        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes(target), context.RequestAborted);
+        if (body.Error is not null)
+        {
+            return body.Error.ToResult();
+        }
+
+        float[] inputs;
+        int rows;
+        using (body)
+        {
+            if (!PredictRequestParser.TryParse(body.Span, target, out inputs, out rows, out var invalid))
+            {
+                return invalid!.ToResult();
+            }
+        }
+
+        var inputsOwned = true;
+        try
+        {
+            var grain = grains.GetGrain<IClientGrain>(ClientGrainKey.Of(caller.Tenant, caller.Name));
+            var defense = await grain.GetDefenseAsync();
+            if (defense.Blocks)
+            {
+                return new ApiError(StatusCodes.Status403Forbidden, "Forbidden",
+                    "This client is not allowed to make predictions. Contact the API's operator.").ToResult();
+            }
+
+            var result = await served.Pool.ScoreAsync(inputs.AsMemory(0, rows * served.InputLength), rows, defense.Policy);
+            var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
+            inputsOwned = false;
+            try
+            {
+                // Queued in order before this returns; awaited by nobody on the response path.
+                _ = grain.ObserveAsync(observation);
+            }
+            catch (MailboxFullException)
+            {
+                // Nothing was answered, so nothing goes unobserved.
+                observation.Release?.Invoke(observation);
+                result.Dispose();
+                return TooBusy(context, StatusCodes.Status429TooManyRequests,
+                    "Too many requests from this client are waiting; retry after the Retry-After delay.");
+            }
+
+            return new PredictResponse(served.Name, result);
+        }
+        catch (MailboxFullException)
+        {
+            return TooBusy(context, StatusCodes.Status429TooManyRequests,
+                "Too many requests from this client are waiting; retry after the Retry-After delay.");
+        }
+        catch (InferenceOverloadedException)
+        {
+            return TooBusy(context, StatusCodes.Status503ServiceUnavailable,
+                "The service is at capacity; retry after the Retry-After delay.");
+        }
+        finally
+        {
+            if (inputsOwned)
+            {
+                ArrayPool<float>.Shared.Return(inputs);
+            }
+        }
+    }
+
+    private static int MaxBodyBytes(PredictRequestParser.Target target) =>
+        // Generous room for long decimal spellings of every value, plus white space.
+        checked((target.MaxRows + 1) * target.InputLength * 32 + 4096);
+
+    private static IResult TooBusy(HttpContext context, int status, string detail)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return new ApiError(status, status == StatusCodes.Status429TooManyRequests ? "Too many requests" : "Service busy", detail).ToResult();
+    }
+
+    /// <summary>Writes the answer straight from the pooled result, then returns the result's buffers.</summary>
+    private sealed class PredictResponse(string model, InferenceResult result) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            using var owned = result;
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            httpContext.Response.ContentType = "application/json";
+            await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
+            Write(writer);
+            await writer.FlushAsync();
+        }
+
+        private void Write(Utf8JsonWriter writer)
+        {
+            var answered = result.Answered;
+            writer.WriteStartObject();
+            writer.WriteString("model"u8, model);
+            writer.WriteStartArray("outputs"u8);
+            for (var offset = 0; offset < answered.Length; offset += result.Classes)
+            {
+                var row = answered.Slice(offset, result.Classes);
+                writer.WriteStartObject();
+                writer.WriteStartArray("probabilities"u8);
+                foreach (var p in row)
+                {
+                    writer.WriteNumberValue(p);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteNumber("label"u8, TensorPrimitives.IndexOfMax(row));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+    }
+}
