@@ -36,11 +36,12 @@ def main(argv=None) -> int:
     set_threads()
     cfg_path = pathlib.Path(a.config)
     lab_config = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
-    if not a.offline and not lab_config:
-        print(f"no lab config at {cfg_path}: copy lab/lab.example.json there and fill in keys "
-              "and service config files, or use --offline", file=sys.stderr)
-        return 2
     d = default_settings(a.quick)
+    if not a.offline and not lab_config:
+        # no lab/lab.json: generate the service configurations and throwaway keys for this run
+        from .service_configs import generate
+        lab_config = generate(out / "configs", dict(DEFAULT_CONFIGS))
+        print(f"no {cfg_path}: generated service configurations in {out / 'configs'}", file=sys.stderr)
     names = a.configs.split(",") if a.configs else list(lab_config.get("configs") or DEFAULT_CONFIGS)
     s = Settings(quick=a.quick, offline=a.offline,
                  budgets=[int(b) for b in a.budgets.split(",")] if a.budgets else d["budgets"],

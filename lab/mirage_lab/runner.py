@@ -249,6 +249,7 @@ class Lab:
             raise RuntimeError(f"lab config has no serviceConfig for configuration {name!r}")
         cmd = self.s.lab_config.get("service", {}).get("command")
         kw = {"command": cmd} if cmd else {}
+        kw["log_dir"] = self.s.out / "logs"
         with start_service(path, port, **kw) as url:
             yield {"url": url, "admin": AdminClient(url, self.s.lab_config["operatorKey"])}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pathlib
 import shlex
 import signal
 import subprocess
@@ -31,13 +32,13 @@ def _ready(port: int) -> bool:
 
 @contextlib.contextmanager
 def start_service(config_path: str, port: int, command: str = SERVICE_COMMAND,
-                  ready_timeout: float = READY_TIMEOUT_S):
+                  ready_timeout: float = READY_TIMEOUT_S, log_dir=None):
     """Run the service (from the repository root) for one configuration on 127.0.0.1:port, wait until
     GET /readyz answers 200, yield the base URL, and stop it afterwards (SIGTERM to its process group,
-    SIGKILL after 15 s). The service's output goes to lab/results/logs/service-<port>.log."""
+    SIGKILL after 15 s). The service's output goes to <log_dir or lab/results/logs>/service-<port>.log."""
     if _ready(port):
         raise RuntimeError(f"something already answers on port {port}; pick another port")
-    logs = RESULTS_DIR / "logs"
+    logs = pathlib.Path(log_dir) if log_dir else RESULTS_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"service-{port}.log"
     cmd = command.format(port=port, config=shlex.quote(str(config_path)))
