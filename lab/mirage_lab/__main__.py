@@ -1,0 +1,61 @@
+"""Entry point: `python3 -m mirage_lab [--quick] [--offline] ...` (run from lab/, or use lab/run.sh)."""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+
+from . import LAB_DIR, RESULTS_DIR, set_threads
+
+
+def main(argv=None) -> int:
+    from .runner import ATTACKS, DEFAULT_CONFIGS, Lab, Settings, default_settings
+    from . import report
+    ap = argparse.ArgumentParser(prog="mirage_lab", description="Mirage attack lab")
+    ap.add_argument("--quick", action="store_true", help="tiny budgets, one training epoch")
+    ap.add_argument("--offline", action="store_true",
+                    help="local PyTorch oracle with local defense doubles instead of the service (harness test)")
+    ap.add_argument("--config", default=str(LAB_DIR / "lab.json"),
+                    help="lab config: service command, keys, per-configuration service config files")
+    ap.add_argument("--configs", help="comma-separated configuration names (default: all in the lab config, "
+                                      f"else {','.join(DEFAULT_CONFIGS)})")
+    ap.add_argument("--attacks", default=",".join(ATTACKS), help=f"comma-separated of {','.join(ATTACKS)}")
+    ap.add_argument("--budgets", help="comma-separated query budgets")
+    ap.add_argument("--benign-clients", type=int)
+    ap.add_argument("--benign-queries", type=int)
+    ap.add_argument("--no-split", action="store_true", help="skip the split (10-key) attacker")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--out", help="results folder (default lab/results, or lab/results/offline with --offline)")
+    ap.add_argument("--report-only", action="store_true", help="re-render report.md from results.json")
+    a = ap.parse_args(argv)
+    out = pathlib.Path(a.out) if a.out else (RESULTS_DIR / "offline" if a.offline else RESULTS_DIR)
+    if a.report_only:
+        print(report.main(out))
+        return 0
+    set_threads()
+    cfg_path = pathlib.Path(a.config)
+    lab_config = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
+    d = default_settings(a.quick)
+    if not a.offline and not lab_config:
+        # no lab/lab.json: generate the service configurations and throwaway keys for this run
+        from .service_configs import generate
+        lab_config = generate(out / "configs", dict(DEFAULT_CONFIGS))
+        print(f"no {cfg_path}: generated service configurations in {out / 'configs'}", file=sys.stderr)
+    names = a.configs.split(",") if a.configs else list(lab_config.get("configs") or DEFAULT_CONFIGS)
+    s = Settings(quick=a.quick, offline=a.offline,
+                 budgets=[int(b) for b in a.budgets.split(",")] if a.budgets else d["budgets"],
+                 configs=names, attacks=[x for x in a.attacks.split(",") if x],
+                 benign_clients=a.benign_clients if a.benign_clients is not None else d["benign_clients"],
+                 benign_queries=a.benign_queries or d["benign_queries"], split_keys=d["split_keys"],
+                 split=not a.no_split, seed=a.seed, eval_n=d["eval_n"], lab_config=lab_config, out=out)
+    unknown = [x for x in s.attacks if x not in ATTACKS]
+    if unknown:
+        ap.error(f"unknown attacks {unknown}")
+    Lab(s).run()
+    print(report.main(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""lab/results/results.json -> lab/results/report.md + PNG plots."""
+from __future__ import annotations
+
+import json
+import math
+import pathlib
+from typing import Optional
+
+PAPERS = """\
+### The papers' figures beside ours
+
+| source | claim | how it compares here |
+|---|---|---|
+| Lee et al. 2018 (reverse sigmoid, arXiv 1806.00054) | ≥ 20% lower stolen accuracy, or up to 64× more queries for the same accuracy, at 1.26 (CIFAR-10) – 3.27 (MNIST) nats per query | our `answerCost.meanKLnats` is KL(y‖ỹ) in nats with ỹ clipped at 1e-12 (ALGORITHMS.md), per query; the multiplier column below is our "more queries" |
+| Orekondy et al. 2020 (Prediction Poisoning / MAD, ICLR) | attacker's error up to 85× larger (than without defense) at a modest utility cost | the "error ×" column: (1 − stolen acc) / (1 − undefended stolen acc) at the same budget |
+"""
+
+
+def _fmt(v, digits=3) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def _acc_at(curve: list, budget: int) -> Optional[float]:
+    for p in curve:
+        if p["budget"] == budget:
+            return p["accuracy"]
+    return None
+
+
+def multiplier(defended: list, undefended: list, budget: int) -> Optional[str]:
+    """Queries the attacker needs under the defense to match the undefended accuracy at `budget`,
+    divided by `budget` (linear interpolation between measured budgets; '>x' if never reached)."""
+    target = _acc_at(undefended, budget)
+    if target is None or not defended:
+        return None
+    pts = sorted((p["queries"], p["accuracy"]) for p in defended)
+    prev = None
+    for q, a in pts:
+        if a >= target:
+            if prev is None or prev[1] >= a:
+                return f"{q / budget:.2g}×"
+            q0, a0 = prev
+            qq = q0 + (target - a0) / (a - a0) * (q - q0)
+            return f"{qq / budget:.2g}×"
+        prev = (q, a)
+    return f">{pts[-1][0] / budget:.2g}×"
+
+
+def plots(res: dict, out: pathlib.Path) -> list:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    files = []
+    cfgs = res["configs"]
+    attacks = list(res["meta"]["attacks"].keys())
+    for a in attacks + ["split"]:
+        fig, ax = plt.subplots(figsize=(6.4, 4.2))
+        any_line = False
+        for name, e in cfgs.items():
+            c = (e.get("split") if a == "split" else e.get("attacks", {}).get(a, {})) or {}
+            c = c.get("curve") or []
+            if not c:
+                continue
+            ax.plot([p["queries"] for p in c], [p["accuracy"] for p in c], marker="o", label=name)
+            any_line = True
+        if not any_line:
+            plt.close(fig)
+            continue
+        ax.axhline(res["meta"]["victimTestAccuracy"], color="k", ls="--", lw=0.8, label="victim")
+        ax.set_xscale("log")
+        ax.set_xlabel("queries (log)")
+        ax.set_ylabel("stolen model test accuracy")
+        ax.set_title(f"{a}: stolen accuracy vs budget")
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, ncol=2)
+        f = out / f"stolen_{a}.png"
+        fig.tight_layout()
+        fig.savefig(f, dpi=110)
+        plt.close(fig)
+        files.append(f.name)
+    # benign utility
+    names = [n for n, e in cfgs.items() if e.get("benign")]
+    if names:
+        fig, ax = plt.subplots(1, 2, figsize=(9, 3.8))
+        acc = [cfgs[n]["benign"]["aggregate"].get("accuracy", 0) for n in names]
+        kl = [cfgs[n]["benign"]["aggregate"].get("meanKLnats", 0) for n in names]
+        ax[0].bar(names, acc)
+        ax[0].set_ylabel("benign accuracy (true labels)")
+        ax[0].set_ylim(0, 1)
+        ax[1].bar(names, kl, color="tab:orange")
+        ax[1].set_ylabel("benign mean KL(y‖ỹ), nats")
+        for a_ in ax:
+            a_.tick_params(axis="x", rotation=60, labelsize=7)
+        fig.tight_layout()
+        f = out / "benign_utility.png"
+        fig.savefig(f, dpi=110)
+        plt.close(fig)
+        files.append(f.name)
+    return files
+
+
+def render(res: dict, out: pathlib.Path) -> str:
+    meta, cfgs = res["meta"], res["configs"]
+    budgets = meta["budgets"]
+    L = ["# Mirage attack lab report", ""]
+    L.append(f"- oracle: **{meta['oracle']}**; mode {meta['mode']}; seed {meta['seed']}; started {meta['started']}"
+             + (f", finished {meta['finished']}" if meta.get("finished") else " (unfinished)"))
+    L.append(f"- victim `fmnist-cnn`: test accuracy {meta['victimTestAccuracy']:.4f} on the first {meta.get('evalImages', 10000)} "
+             "Fashion-MNIST test images (stolen models are scored on the same images)")
+    L.append(f"- pools: in-distribution {meta['pools']['indist']} images (train 50,000–59,999, unseen by the victim); "
+             f"OOD {meta['pools']['ood']}; JBDA seeds {meta['pools']['jbdaSeeds']}")
+    L.append(f"- benign: {meta['benignClients']} clients × {meta['benignQueriesPerClient']} queries "
+             "(test-split streams, ~3% exact repeats, ~5% near duplicates)")
+    if meta.get("skippedConfigs"):
+        L.append(f"- skipped (no offline double): {', '.join(meta['skippedConfigs'])}")
+    L.append("- attacks: " + "; ".join(f"`{k}` = {v}" for k, v in meta["attacks"].items()))
+    L.append("")
+    for name, e in cfgs.items():
+        if e.get("error"):
+            L.append(f"**{name}: error** `{e['error']}`")
+            L.append("")
+    base = cfgs.get("none", {})
+    for a in list(meta["attacks"].keys()) + ["split"]:
+        rows = []
+        for name, e in cfgs.items():
+            r = e.get("split") if a == "split" else e.get("attacks", {}).get(a)
+            if not r:
+                continue
+            b = base.get("split") if a == "split" else base.get("attacks", {}).get(a)
+            bcurve = (b or {}).get("curve") or []
+            accs = []
+            for bud in budgets:
+                acc = _acc_at(r["curve"], bud)
+                ref = _acc_at(bcurve, bud)
+                err = f" (err ×{(1 - acc) / (1 - ref):.2g})" if acc is not None and ref is not None and name != "none" and ref < 1 else ""
+                accs.append(_fmt(acc) + err)
+            mult = multiplier(r["curve"], bcurve, budgets[0]) if bcurve and name != "none" else "–"
+            flagged = r.get("firstFlaggedAtTotalQueries") if a == "split" else r.get("flaggedAt")
+            extra = f" ({r['keysFlagged']}/{r['keys']} keys)" if a == "split" else ""
+            cost = r.get("answerCost", {})
+            rows.append(f"| {name} | " + " | ".join(accs) + f" | {mult} | {_fmt(flagged)}{extra} | {_fmt(r.get('blockedAt'))} | "
+                        f"{_fmt(cost.get('meanKLnats'))} | {_fmt(cost.get('meanL1'))} |")
+        if not rows:
+            continue
+        if a == "jbda":
+            L.append(f"## `{a}`: stolen accuracy after each round (queries so far)")
+            L.append("")
+            for name, e in cfgs.items():
+                r = e.get("attacks", {}).get(a)
+                if r:
+                    L.append(f"- {name}: " + ", ".join(f"{p['queries']} q → {p['accuracy']:.3f}" for p in r["curve"])
+                             + f"; flagged at {_fmt(r.get('flaggedAt'))}, blocked at {_fmt(r.get('blockedAt'))}, "
+                             f"answers' KL {_fmt(r['answerCost'].get('meanKLnats'))} nats")
+            L.append("")
+            continue
+        L.append(f"## `{a}`: stolen-model accuracy by budget")
+        L.append("")
+        L.append(f"| configuration | " + " | ".join(f"{b} q" for b in budgets) +
+                 f" | queries to match undefended @{budgets[0]} | flagged at (queries) | blocked at | attacker answers' KL (nats/query) | L1 |")
+        L.append("|---|" + "---|" * (len(budgets) + 5))
+        L.extend(rows)
+        L.append("")
+        L.append(f"![{a}](stolen_{a}.png)")
+        L.append("")
+    L.append("## Benign clients: utility and false positives")
+    L.append("")
+    L.append("| configuration | accuracy (true labels) | argmax agreement with undefended | mean L1 | mean KL (nats) | flagged | blocked |")
+    L.append("|---|---|---|---|---|---|---|")
+    for name, e in cfgs.items():
+        b = e.get("benign")
+        if not b:
+            continue
+        g = b["aggregate"]
+        L.append(f"| {name} | {_fmt(g.get('accuracy'))} | {_fmt(g.get('argmaxAgreement'))} | {_fmt(g.get('meanL1'))} | "
+                 f"{_fmt(g.get('meanKLnats'))} | {b['falsePositives']}/{b['n']} | {b['falseBlocks']}/{b['n']} |")
+    L.append("")
+    L.append("![benign](benign_utility.png)")
+    L.append("")
+    L.append(PAPERS)
+    L.append("Notes: `flagged at` is the client's answered-query count at the first operator-API poll "
+             "(`GET /v1/admin/clients/{client}`, field `flagged`) that showed it flagged; polls follow every request, "
+             "so the resolution is one request (≤ 256 queries for attacks, 8 for benign clients). For the split attacker "
+             "it is the first flagged key's own count × number of keys (≈ total queries of the attack at that moment). "
+             "Accuracy columns are the surrogate's top-1 accuracy on the 10,000 test images; `err ×` is (1 − acc) / "
+             "(1 − undefended acc) at the same budget. Utility is measured against the undefended victim's posteriors "
+             "computed locally by the same PyTorch weights that were exported to ONNX.")
+    return "\n".join(L) + "\n"
+
+
+def main(results_dir: pathlib.Path) -> pathlib.Path:
+    res = json.loads((results_dir / "results.json").read_text())
+    plots(res, results_dir)
+    text = render(res, results_dir)
+    p = results_dir / "report.md"
+    p.write_text(text)
+    return p
