@@ -14,7 +14,7 @@ public sealed class GaussianNoise(double scale, long? seed) : IPerturbation
 
     public void Apply(Span<float> posteriors, int classes, PerturbationInputs inputs)
     {
-        var random = new Random(unchecked((int)(Seed is { } fixedSeed ? (ulong)fixedSeed : inputs.Seed)));
+        var random = new SplitMix64(Seed is { } fixedSeed ? (ulong)fixedSeed : inputs.Seed);
         Span<float> original = classes <= 1024 ? stackalloc float[classes] : new float[classes];
         for (var offset = 0; offset < posteriors.Length; offset += classes)
         {
@@ -22,7 +22,7 @@ public sealed class GaussianNoise(double scale, long? seed) : IPerturbation
             row.CopyTo(original);
             for (var k = 0; k < classes; k++)
             {
-                row[k] = (float)Math.Max(0.0, row[k] + Scale * StandardNormal(random));
+                row[k] = (float)Math.Max(0.0, row[k] + Scale * StandardNormal(ref random));
             }
 
             Simplex.Normalize(row, original);
@@ -30,10 +30,25 @@ public sealed class GaussianNoise(double scale, long? seed) : IPerturbation
     }
 
     /// <summary>Box-Muller: one standard normal draw.</summary>
-    private static double StandardNormal(Random random)
+    private static double StandardNormal(ref SplitMix64 random)
     {
         var u1 = 1.0 - random.NextDouble();
         var u2 = random.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    /// <summary>A tiny seeded generator on the stack: no allocation per request, same stream for the same seed.</summary>
+    private struct SplitMix64(ulong seed)
+    {
+        private ulong _state = seed;
+
+        public double NextDouble()
+        {
+            var z = _state += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            return (z >> 11) * (1.0 / (1UL << 53));
+        }
     }
 }

@@ -30,11 +30,10 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
     public void Apply(Span<float> posteriors, int classes, PerturbationInputs inputs)
     {
         var surrogate = inputs.Surrogate.IsEmpty ? posteriors : inputs.Surrogate;
-        Span<double> scratch = classes <= 256 ? stackalloc double[4 * classes] : new double[4 * classes];
+        Span<double> scratch = classes <= 256 ? stackalloc double[3 * classes] : new double[3 * classes];
         var y = scratch[..classes];
         var p = scratch.Slice(classes, classes);
         var target = scratch.Slice(2 * classes, classes);
-        var candidate = scratch.Slice(3 * classes, classes);
         for (var offset = 0; offset < posteriors.Length; offset += classes)
         {
             var row = posteriors.Slice(offset, classes);
@@ -46,7 +45,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
 
             if (ArgmaxOracle)
             {
-                ArgmaxTarget(y, p, target, candidate);
+                ArgmaxTarget(y, p, target);
             }
             else
             {
@@ -120,8 +119,12 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         target[best] = 1;
     }
 
-    /// <summary>The best normalised 0/1 vector containing y's top class: all of them for K ≤ 10, greedy above.</summary>
-    private static void ArgmaxTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target, Span<double> candidate)
+    /// <summary>
+    /// The best normalised 0/1 vector containing y's top class: all 2^(K−1) of them for K ≤ 10, greedy
+    /// above. A candidate is the top class (weight 1 + 1e-5) plus a set S of others (weight 1 each), so its
+    /// objective needs only |S|, Σ_S p and Σ_S (p − y): each candidate costs O(1), not O(K).
+    /// </summary>
+    private static void ArgmaxTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target)
     {
         var classes = y.Length;
         var top = 0;
@@ -133,33 +136,57 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             }
         }
 
-        var bestValue = double.NegativeInfinity;
+        var geometry = new CandidateGeometry(y, p, top);
         if (classes <= ExhaustiveClasses)
         {
-            // Subsets of the other K − 1 classes, as bit masks over the classes with `top` skipped.
-            for (var mask = 0; mask < 1 << (classes - 1); mask++)
+            // Subsets of the other K − 1 classes as bit masks; each mask's sums extend those of the mask
+            // without its lowest bit.
+            Span<int> others = stackalloc int[classes - 1];
+            for (int k = 0, i = 0; k < classes; k++)
             {
-                FillSubset(candidate, top, mask);
-                var value = Objective(y, p, candidate);
-                if (value > bestValue)
+                if (k != top)
                 {
-                    bestValue = value;
-                    candidate.CopyTo(target);
+                    others[i++] = k;
                 }
             }
 
+            var count = 1 << (classes - 1);
+            Span<double> sumP = stackalloc double[count];
+            Span<double> sumD = stackalloc double[count];
+            Span<byte> size = stackalloc byte[count];
+            sumP[0] = sumD[0] = 0;
+            size[0] = 0;
+            var bestMask = 0;
+            var bestValue = geometry.Objective(0, 0, 0);
+            for (var mask = 1; mask < count; mask++)
+            {
+                var low = System.Numerics.BitOperations.TrailingZeroCount(mask);
+                var rest = mask & (mask - 1);
+                var k = others[low];
+                sumP[mask] = sumP[rest] + p[k];
+                sumD[mask] = sumD[rest] + (p[k] - y[k]);
+                size[mask] = (byte)(size[rest] + 1);
+                var value = geometry.Objective(size[mask], sumP[mask], sumD[mask]);
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    bestMask = mask;
+                }
+            }
+
+            FillSubset(target, top, bestMask);
             return;
         }
 
         Span<bool> chosen = classes <= 1024 ? stackalloc bool[classes] : new bool[classes];
         chosen.Clear();
         chosen[top] = true;
-        var size = 1;
-        FillChosen(candidate, chosen, top, size);
-        bestValue = Objective(y, p, candidate);
-        candidate.CopyTo(target);
+        var (chosenSize, chosenP, chosenD) = (0, 0.0, 0.0);
+        var best = geometry.Objective(0, 0, 0);
+        Span<bool> bestSet = classes <= 1024 ? stackalloc bool[classes] : new bool[classes];
+        chosen.CopyTo(bestSet);
         var evaluations = 1;
-        while (size < classes && evaluations < GreedyEvaluations)
+        while (chosenSize + 1 < classes && evaluations < GreedyEvaluations)
         {
             var bestAddition = -1;
             var bestAdditionValue = double.NegativeInfinity;
@@ -170,21 +197,12 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
                     continue;
                 }
 
-                chosen[j] = true;
-                FillChosen(candidate, chosen, top, size + 1);
-                chosen[j] = false;
                 evaluations++;
-                var value = Objective(y, p, candidate);
+                var value = geometry.Objective(chosenSize + 1, chosenP + p[j], chosenD + (p[j] - y[j]));
                 if (value > bestAdditionValue)
                 {
                     bestAdditionValue = value;
                     bestAddition = j;
-                }
-
-                if (value > bestValue)
-                {
-                    bestValue = value;
-                    candidate.CopyTo(target);
                 }
             }
 
@@ -194,10 +212,59 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             }
 
             chosen[bestAddition] = true;
-            size++;
+            chosenSize++;
+            chosenP += p[bestAddition];
+            chosenD += p[bestAddition] - y[bestAddition];
+            if (bestAdditionValue > best)
+            {
+                best = bestAdditionValue;
+                chosen.CopyTo(bestSet);
+            }
+        }
+
+        FillChosen(target, bestSet, top, bestSet.Count(true));
+    }
+
+    /// <summary>What every argmax candidate shares: p, y and the top class, reduced to a few sums.</summary>
+    private readonly ref struct CandidateGeometry
+    {
+        private readonly double _pTop;
+        private readonly double _dTop;
+        private readonly double _normP2;
+        private readonly double _dotPD;
+        private readonly double _normD;
+
+        public CandidateGeometry(ReadOnlySpan<double> y, ReadOnlySpan<double> p, int top)
+        {
+            double normP2 = 0, dotPD = 0, normD2 = 0;
+            for (var k = 0; k < y.Length; k++)
+            {
+                var d = p[k] - y[k];
+                normP2 += p[k] * p[k];
+                dotPD += p[k] * d;
+                normD2 += d * d;
+            }
+
+            (_pTop, _dTop, _normP2, _dotPD, _normD) = (p[top], p[top] - y[top], normP2, dotPD, Math.Sqrt(normD2));
+        }
+
+        /// <summary>The objective of the top class plus <paramref name="size"/> others with the given sums of p and p − y.</summary>
+        public double Objective(int size, double sumP, double sumD)
+        {
+            var total = size + 1 + TieBreak;
+            var weightTop = 1 + TieBreak;
+            var dotCP = (weightTop * _pTop + sumP) / total;
+            var dotCD = (weightTop * _dTop + sumD) / total;
+            var normC2 = (weightTop * weightTop + size) / (total * total);
+            var normPC2 = Math.Max(0, _normP2 - 2 * dotCP + normC2);
+            var unitC = normPC2 > 1e-24 ? 1.0 : 0.0;
+            var unitY = _normD * _normD > 1e-24 ? 1.0 : 0.0;
+            var cos = unitC * unitY > 0 ? (_dotPD - dotCD) / (Math.Sqrt(normPC2) * _normD) : 0.0;
+            return unitC + unitY - 2 * cos;
         }
     }
 
+    /// <summary>The candidate of a mask over the classes other than <paramref name="top"/>.</summary>
     private static void FillSubset(Span<double> candidate, int top, int mask)
     {
         candidate.Clear();
