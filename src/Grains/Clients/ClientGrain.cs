@@ -5,6 +5,7 @@ using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
 using Mirage.Interfaces.Runtime;
+using Mirage.Interfaces.Tenants;
 
 namespace Mirage.Grains.Clients;
 
@@ -12,7 +13,8 @@ namespace Mirage.Grains.Clients;
 /// The per-client actor: learns from every answered request, keeps the suspicion score, moves the
 /// client on its tenant's escalation ladder and publishes the defense the request path reads.
 /// </summary>
-public sealed class ClientGrain(EscalationLadders ladders, FeatureSpaces featureSpaces, SuspicionOptions suspicionOptions, TimeProvider time)
+public sealed class ClientGrain(
+    EscalationLadders ladders, FeatureSpaces featureSpaces, SuspicionOptions suspicionOptions, TenantWatchOptions tenantWatch, TimeProvider time)
     : Grain, IClientGrain
 {
     private const int HistoryCapacity = 240;
@@ -53,8 +55,22 @@ public sealed class ClientGrain(EscalationLadders ladders, FeatureSpaces feature
             _lastSeen = observation.At;
             var values = observation.Rows * observation.Classes;
             _utility.Add(observation.Probabilities.AsSpan(0, values), observation.Answered.AsSpan(0, values), observation.Classes);
-            MonitorOf(observation).Observe(
-                observation.Inputs.AsSpan(0, observation.Rows * observation.InputLength), observation.Probabilities.AsSpan(0, values), observation.Rows);
+            var monitor = MonitorOf(observation);
+            var inputs = observation.Inputs.AsSpan(0, observation.Rows * observation.InputLength);
+            if (_queries - observation.Rows < tenantWatch.YoungKeyQueries)
+            {
+                // A young key: its tenant watches it together with the tenant's other young keys.
+                var features = new double[observation.Rows * monitor.Dimensions];
+                var predicted = new int[observation.Rows];
+                monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, features, predicted);
+                _ = GrainFactory.GetGrain<ITenantGrain>(_tenant).ObserveAsync(new TenantObservation(
+                    _client, observation.Model, observation.Rows, monitor.Dimensions, observation.Classes, features, predicted, observation.At));
+            }
+            else
+            {
+                monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows);
+            }
+
             _rate.Add(observation.At, observation.Rows);
             UpdateSuspicion(observation.At);
         }

@@ -36,19 +36,31 @@ public sealed class ClientMonitor
 
     public double ClassBalance => _classes.Balance();
 
-    /// <summary>Learns from <paramref name="rows"/> inputs and the model's (unperturbed) posteriors for them.</summary>
-    public void Observe(ReadOnlySpan<float> inputs, ReadOnlySpan<float> probabilities, int rows)
+    public int Dimensions => _projection.Dimensions;
+
+    /// <summary>
+    /// Learns from <paramref name="rows"/> inputs and the model's (unperturbed) posteriors for them.
+    /// When <paramref name="projected"/> is not empty it receives every row's features (rows x Dimensions)
+    /// and <paramref name="predicted"/> every row's class, for the tenant's watch.
+    /// </summary>
+    public void Observe(ReadOnlySpan<float> inputs, ReadOnlySpan<float> probabilities, int rows, Span<double> projected = default, Span<int> predicted = default)
     {
         var inputLength = _projection.InputLength;
         var classes = _classes.Categories;
         for (var r = 0; r < rows; r++)
         {
             var posterior = probabilities.Slice(r * classes, classes);
-            var predicted = TensorPrimitives.IndexOfMax(posterior);
+            var top = TensorPrimitives.IndexOfMax(posterior);
             _projection.Project(inputs.Slice(r * inputLength, inputLength), _features);
-            _prada.Observe(_features, predicted);
-            _lowConfidence.Add(posterior[predicted] < _options.LowConfidenceBelow ? 1 : 0);
-            _classes.Add(predicted);
+            _prada.Observe(_features, top);
+            _lowConfidence.Add(posterior[top] < _options.LowConfidenceBelow ? 1 : 0);
+            _classes.Add(top);
+            if (!projected.IsEmpty)
+            {
+                _features.CopyTo(projected.Slice(r * _features.Length, _features.Length));
+                predicted[r] = top;
+            }
+
             Queries++;
         }
     }

@@ -81,8 +81,12 @@ public sealed class PradaDetector
         {
             var d = track.NearestDistance(features);
             distance = d;
-            track.AddDistance(d);
-            _recent[_recentCount++ % _recent.Length] = d;
+            if (d > 0 || !_options.IgnoreExactRepeats)
+            {
+                track.AddDistance(d);
+                _recent[_recentCount++ % _recent.Length] = d;
+            }
+
             if (d > track.Threshold)
             {
                 track.Add(features);

@@ -14,6 +14,13 @@ public sealed record PradaOptions
     /// <summary>Test every this many queries (10 in the PRADA code).</summary>
     public int TestEvery { get; init; } = 10;
 
+    /// <summary>
+    /// Leave queries identical to a growing-set point (distance 0) out of the distance stream. Off for a
+    /// single client, as in the reference; on for a tenant's pooled keys, where different users sending
+    /// the same popular input would otherwise pile up zeros that look like an attack.
+    /// </summary>
+    public bool IgnoreExactRepeats { get; init; }
+
     /// <summary>Recent distances shown to operators.</summary>
     public int RecentDistances { get; init; } = 50;
 }

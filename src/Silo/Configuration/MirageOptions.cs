@@ -29,6 +29,9 @@ public sealed class MirageOptions
     /// <summary>How signals become suspicion (docs/DETECTION.md).</summary>
     public SuspicionOptions Detection { get; set; } = new();
 
+    /// <summary>How a tenant watches its young keys together (docs/DETECTION.md).</summary>
+    public TenantWatchOptions TenantWatch { get; set; } = new();
+
     public List<TenantOptions> Tenants { get; set; } = [];
 }
 

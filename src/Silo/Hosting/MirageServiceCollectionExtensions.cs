@@ -6,6 +6,8 @@ using Mirage.Grains.Perturbation;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Monitoring;
 using Mirage.Interfaces.Clients;
+using Mirage.Interfaces.Tenants;
+using Mirage.Grains.Tenants;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
 using Mirage.Silo.Operators;
@@ -52,6 +54,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton<PerturbationCatalog>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Detection);
         services.AddSingleton<FeatureSpaces>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.TenantWatch);
         services.AddSingleton(sp => OnnxEnvironment.Create(
             sp.GetRequiredService<IOptions<MirageOptions>>().Value.OnnxRuntimeLibrary, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => ModelCatalogLoader.Load(
@@ -64,6 +67,7 @@ public static class MirageServiceCollectionExtensions
 
         services.AddGrainRuntime();
         services.AddGrain<IClientGrain, ClientGrain>();
+        services.AddGrain<ITenantGrain, TenantGrain>();
         return builder;
     }
 }

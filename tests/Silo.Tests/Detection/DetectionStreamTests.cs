@@ -14,9 +14,10 @@ public sealed class DetectionStreamTests(ITestOutputHelper output) : IDisposable
 {
     private const string Predict = "/v1/models/fmnist-cnn/predict";
     private static readonly string[] Benign = Enumerable.Range(1, 50).Select(i => $"benign-{i}").ToArray();
+    private static readonly string[] Split = Enumerable.Range(1, 10).Select(i => $"split-{i}").ToArray();
 
     private readonly SiloFactory _silo = new SiloFactory()
-        .With("config", TestConfiguration.Write("lab", [.. Benign, "jbda", "ood-noise", "ood-inverted", "ood-blurred"]));
+        .With("config", TestConfiguration.Write("lab", [.. Benign, "jbda", "ood-noise", "ood-inverted", "ood-blurred", .. Split]));
 
     [Fact]
     public async Task A_jbda_style_client_is_flagged_within_300_queries()
@@ -111,6 +112,42 @@ public sealed class DetectionStreamTests(ITestOutputHelper output) : IDisposable
         Assert.True((double)inverted["signals"]!["lowConfidenceRate"]! >= 0.12);
         output.WriteLine($"uniform noise: low-confidence rate {(double)noise["signals"]!["lowConfidenceRate"]!:F3}, " +
             $"class coverage {(double)noise["signals"]!["classCoverage"]!:F2}, balance {(double)noise["signals"]!["classBalance"]!:F2}");
+    }
+
+    [Fact]
+    public async Task A_jbda_attack_split_over_10_keys_is_caught_by_the_tenant_and_every_key_raised()
+    {
+        var random = new Random(21);
+        var set = FashionMnist.Test.Skip(5000).Take(100).Select(x => x.ToArray()).ToList();
+        var queue = new Queue<float[]>(set);
+        var keys = Split.Select(name => _silo.ClientWithKey($"key-{name}")).ToArray();
+        for (var request = 0; request < 60; request++)
+        {
+            if (queue.Count == 0)
+            {
+                var round = set.Select(x => x.Select(v => Math.Clamp(v + 0.1f * (random.Next(2) * 2 - 1), 0f, 1f)).ToArray()).ToList();
+                set.AddRange(round);
+                round.ForEach(queue.Enqueue);
+            }
+
+            var batch = Enumerable.Range(0, 10).Select(_ => queue.Dequeue()).ToArray();
+            (await keys[request % keys.Length].PostAsync(Predict, JsonContent.Create(new { inputs = batch }))).EnsureSuccessStatusCode();
+        }
+
+        // 600 queries: 60 per key, too few for a key's own PRADA test (it needs more than 100 distances).
+        foreach (var name in Split)
+        {
+            var detail = await DetailWhenCaughtUp(name, 60);
+            for (var i = 0; i < 200 && !(bool)detail["signals"]!["splitAttack"]!; i++)
+            {
+                await Task.Delay(10);
+                detail = await DetailWhenCaughtUp(name, 60);
+            }
+
+            Assert.True((bool)detail["signals"]!["splitAttack"]!, $"{name} was not raised: {detail.ToJsonString()}");
+            Assert.Equal("attack", (string?)detail["levelName"]);
+            Assert.Equal(1.0, (double)detail["signals"]!["prada"]!["w"]!);
+        }
     }
 
     private async Task<JsonObject> SendAndRead(string name, float[][] images)
