@@ -1,6 +1,5 @@
 using Mirage.Grains.Escalation;
 using Mirage.Grains.Monitoring;
-using Mirage.Grains.Perturbation;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
@@ -14,121 +13,152 @@ namespace Mirage.Grains.Clients;
 /// client on its tenant's escalation ladder and publishes the defense the request path reads.
 /// </summary>
 public sealed class ClientGrain(
-    EscalationLadders ladders, FeatureSpaces featureSpaces, SuspicionOptions suspicionOptions, TenantWatchOptions tenantWatch, TimeProvider time)
-    : Grain, IClientGrain
+    EscalationLadders ladders,
+    FeatureSpaces featureSpaces,
+    SuspicionOptions suspicionOptions,
+    TenantWatchOptions tenantWatch,
+    ClientPersistenceOptions persistence,
+    IPersistentStateFactory states,
+    TimeProvider time) : Grain, IClientGrain
 {
     private const int HistoryCapacity = 240;
 
-    private readonly List<SuspicionPoint> _history = [];
-    private readonly EscalationTracker _escalation = new();
-    private EscalationLadder _ladder = EscalationLadder.Default;
-    private string _tenant = "";
-    private string _client = "";
-    private long _queries;
-    private DateTimeOffset _lastSeen;
-    private double _suspicion;
-    private double _raisedTo;
-    private ClientOverride? _override;
-    private UtilityCost _utility;
     private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
     private readonly RateMeter _rate = new();
-    private string _splitReason = "";
+    private IPersistentState<ClientRecord> _state = null!;
+    private EscalationLadder _ladder = EscalationLadder.Default;
+    private int _unwritten;
+    private DateTimeOffset _lastWrite;
 
     // Published atomically after every turn; the request path reads it without queueing behind turns.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private ClientRecord Record => _state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_tenant, _client) = ClientGrainKey.Parse(GrainKey);
-        _ladder = ladders.For(_tenant);
+        var (tenant, client) = ClientGrainKey.Parse(GrainKey);
+        _ladder = ladders.For(tenant);
+        _state = states.Create<ClientRecord>("client", GrainKey);
+        await _state.ReadStateAsync(cancellationToken);
+        (Record.Tenant, Record.Client) = (tenant, client);
+        // The detectors start empty; what they had found stays as a floor.
+        Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
+        _lastWrite = time.GetUtcNow();
         Publish();
-        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unwritten > 0)
+        {
+            await _state.WriteStateAsync(cancellationToken);
+        }
     }
 
     public Task<DefenseDecision> GetDefenseAsync() => Task.FromResult(_defense);
 
-    public Task ObserveAsync(QueryObservation observation)
+    public async Task ObserveAsync(QueryObservation observation)
     {
         try
         {
-            _queries += observation.Rows;
-            _lastSeen = observation.At;
-            var values = observation.Rows * observation.Classes;
-            _utility.Add(observation.Probabilities.AsSpan(0, values), observation.Answered.AsSpan(0, values), observation.Classes);
-            var monitor = MonitorOf(observation);
-            var inputs = observation.Inputs.AsSpan(0, observation.Rows * observation.InputLength);
-            if (_queries - observation.Rows < tenantWatch.YoungKeyQueries)
-            {
-                // A young key: its tenant watches it together with the tenant's other young keys.
-                var features = new double[observation.Rows * monitor.Dimensions];
-                var predicted = new int[observation.Rows];
-                monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, features, predicted);
-                _ = GrainFactory.GetGrain<ITenantGrain>(_tenant).ObserveAsync(new TenantObservation(
-                    _client, observation.Model, observation.Rows, monitor.Dimensions, observation.Classes, features, predicted, observation.At));
-            }
-            else
-            {
-                monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows);
-            }
-
-            _rate.Add(observation.At, observation.Rows);
-            UpdateSuspicion(observation.At);
+            Learn(observation);
         }
         finally
         {
             observation.Release?.Invoke(observation);
         }
 
-        return Task.CompletedTask;
+        _unwritten++;
+        if (_unwritten >= persistence.WriteEveryObservations || observation.At - _lastWrite >= persistence.WriteEvery)
+        {
+            await WriteAsync();
+        }
     }
 
     public Task<ClientDetail> GetDetailAsync() => Task.FromResult(Detail());
 
-    public Task<ClientDetail> SetOverrideAsync(ClientOverride? clientOverride)
+    public async Task<ClientDetail> SetOverrideAsync(ClientOverride? clientOverride)
     {
-        _override = clientOverride;
+        Record.Override = clientOverride;
         Publish();
-        return Task.FromResult(Detail());
+        await WriteAsync();
+        return Detail();
     }
 
-    public Task<ClientDetail> ResetAsync()
+    public async Task<ClientDetail> ResetAsync()
     {
-        _queries = 0;
-        _suspicion = 0;
-        _raisedTo = 0;
-        _utility = default;
+        var kept = Record.Override;
+        _state.State = new ClientRecord { Tenant = Record.Tenant, Client = Record.Client, Override = kept };
         _monitors.Clear();
         _rate.Clear();
-        _splitReason = "";
-        _history.Clear();
-        _escalation.Reset();
         Publish();
-        return Task.FromResult(Detail());
+        await WriteAsync();
+        return Detail();
     }
 
     public Task RaiseAsync(double suspicion, string reason)
     {
-        _raisedTo = Math.Max(_raisedTo, Math.Clamp(suspicion, 0, 1));
-        _splitReason = reason;
+        Record.RaisedTo = Math.Max(Record.RaisedTo, Math.Clamp(suspicion, 0, 1));
+        Record.SplitReason = reason;
         UpdateSuspicion(time.GetUtcNow());
+        _unwritten++;
         return Task.CompletedTask;
+    }
+
+    private void Learn(QueryObservation observation)
+    {
+        var record = Record;
+        record.Queries += observation.Rows;
+        record.LastSeen = observation.At;
+        var values = observation.Rows * observation.Classes;
+        var utility = record.Utility;
+        utility.Add(observation.Probabilities.AsSpan(0, values), observation.Answered.AsSpan(0, values), observation.Classes);
+        record.Utility = utility;
+        var monitor = MonitorOf(observation);
+        var inputs = observation.Inputs.AsSpan(0, observation.Rows * observation.InputLength);
+        if (record.Queries - observation.Rows < tenantWatch.YoungKeyQueries)
+        {
+            // A young key: its tenant watches it together with the tenant's other young keys.
+            var features = new double[observation.Rows * monitor.Dimensions];
+            var predicted = new int[observation.Rows];
+            monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, features, predicted);
+            _ = GrainFactory.GetGrain<ITenantGrain>(record.Tenant).ObserveAsync(new TenantObservation(
+                record.Client, observation.Model, observation.Rows, monitor.Dimensions, observation.Classes, features, predicted, observation.At));
+        }
+        else
+        {
+            monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows);
+        }
+
+        _rate.Add(observation.At, observation.Rows);
+        UpdateSuspicion(observation.At);
+    }
+
+    private async Task WriteAsync()
+    {
+        await _state.WriteStateAsync();
+        _unwritten = 0;
+        _lastWrite = time.GetUtcNow();
     }
 
     private void UpdateSuspicion(DateTimeOffset now)
     {
-        // The most suspicious of the client's models speaks for it; a raise from the tenant's watch is a floor.
+        // The most suspicious of the client's models speaks for it; a raise is a floor.
+        var record = Record;
         var detected = _monitors.Count == 0 ? 0 : _monitors.Values.Max(m => m.Suspicion());
-        _suspicion = Math.Max(detected, _raisedTo);
-        var before = _escalation.Level;
-        _escalation.Update(_ladder, _suspicion, now);
-        if (_history.Count == 0 || before != _escalation.Level || now - _history[^1].At >= TimeSpan.FromMinutes(1))
+        record.Suspicion = Math.Max(detected, record.RaisedTo);
+        var before = record.Escalation.Level;
+        record.Escalation.Update(_ladder, record.Suspicion, now);
+        var history = record.History;
+        if (history.Count == 0 || before != record.Escalation.Level || now - history[^1].At >= TimeSpan.FromMinutes(1))
         {
-            if (_history.Count == HistoryCapacity)
+            if (history.Count == HistoryCapacity)
             {
-                _history.RemoveAt(0);
+                history.RemoveAt(0);
             }
 
-            _history.Add(new SuspicionPoint(now, _suspicion, _escalation.Level));
+            history.Add(new SuspicionPoint(now, record.Suspicion, record.Escalation.Level));
         }
 
         Publish();
@@ -136,9 +166,10 @@ public sealed class ClientGrain(
 
     private void Publish()
     {
-        var level = _escalation.Level;
+        var record = Record;
+        var level = Math.Min(record.Escalation.Level, _ladder.Levels.Count - 1);
         var rung = _ladder.Levels[level];
-        _defense = _override switch
+        _defense = record.Override switch
         {
             { Block: true } => new DefenseDecision(level, rung.Name, PerturbationPolicy.Block),
             { Exempt: true } => new DefenseDecision(level, rung.Name, PerturbationPolicy.None),
@@ -147,6 +178,7 @@ public sealed class ClientGrain(
                 new DefenseDecision(pinned, _ladder.Levels[pinned].Name, _ladder.Levels[pinned].Policy),
             _ => new DefenseDecision(level, rung.Name, rung.Policy),
         };
+        (record.Level, record.LevelName) = (_defense.Level, _defense.LevelName);
     }
 
     private ClientMonitor MonitorOf(QueryObservation observation)
@@ -162,7 +194,7 @@ public sealed class ClientGrain(
 
     private ClientSignals Signals()
     {
-        var split = _splitReason.Length > 0;
+        var split = Record.SplitReason.Length > 0;
         var rate = _rate.PerMinute(time.GetUtcNow());
         var loudest = _monitors.Values.OrderByDescending(m => m.Suspicion()).FirstOrDefault();
         return loudest?.Signals(rate, split) ?? new ClientSignals { QueryRate = rate, SplitAttack = split };
@@ -170,21 +202,21 @@ public sealed class ClientGrain(
 
     private ClientDetail Detail()
     {
-        var defense = _defense;
+        var (record, defense) = (Record, _defense);
         return new ClientDetail
         {
-            Tenant = _tenant,
-            Client = _client,
-            Suspicion = _suspicion,
+            Tenant = record.Tenant,
+            Client = record.Client,
+            Suspicion = record.Suspicion,
             Level = defense.Level,
             LevelName = defense.LevelName,
-            Queries = _queries,
-            Flagged = _escalation.Level > 0,
-            LastSeen = _lastSeen,
+            Queries = record.Queries,
+            Flagged = record.Escalation.Level > 0,
+            LastSeen = record.LastSeen,
             Signals = Signals(),
-            History = _history.ToList(),
-            Override = _override,
-            Utility = _utility.Summary(),
+            History = record.History.ToList(),
+            Override = record.Override,
+            Utility = record.Utility.Summary(),
         };
     }
 }

@@ -1,3 +1,4 @@
+using Mirage.Grains.Clients;
 using Mirage.Grains.Inference;
 using Mirage.Grains.Monitoring;
 using Mirage.Interfaces.Defense;
@@ -33,6 +34,24 @@ public sealed class MirageOptions
     public TenantWatchOptions TenantWatch { get; set; } = new();
 
     public List<TenantOptions> Tenants { get; set; } = [];
+
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>How often client grains write their records.</summary>
+    public ClientPersistenceOptions Persistence { get; set; } = new();
+}
+
+/// <summary>Where grain state lives: one SQLite file (the embedded default) or a shared PostgreSQL (clusters).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>"sqlite" or "postgres".</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>The SQLite file; relative paths are relative to the config file.</summary>
+    public string SqlitePath { get; set; } = "../data/mirage.db";
+
+    /// <summary>The Npgsql connection string, for Provider "postgres".</summary>
+    public string? Postgres { get; set; }
 }
 
 public sealed class TenantOptions

@@ -13,6 +13,8 @@ using Mirage.Silo.Http;
 using Mirage.Silo.Operators;
 using Mirage.Silo.Runtime;
 using Mirage.Silo.Security;
+using Mirage.Silo.Storage;
+using Mirage.Interfaces.Runtime;
 
 namespace Mirage.Silo.Hosting;
 
@@ -42,7 +44,11 @@ public static class MirageServiceCollectionExtensions
         var section = builder.Configuration.GetSection(MirageOptions.Section);
         services.Configure<MirageOptions>(section);
         services.PostConfigure<MirageOptions>(options =>
-            options.ModelsDirectory = Path.GetFullPath(options.ModelsDirectory, Path.GetDirectoryName(configFile)!));
+        {
+            var folder = Path.GetDirectoryName(configFile)!;
+            options.ModelsDirectory = Path.GetFullPath(options.ModelsDirectory, folder);
+            options.Storage.SqlitePath = Path.GetFullPath(options.Storage.SqlitePath, folder);
+        });
         services.Configure<GrainRuntimeOptions>(section.GetSection(nameof(MirageOptions.Grains)));
 
         services.AddProblemDetails();
@@ -63,6 +69,10 @@ public static class MirageServiceCollectionExtensions
             sp.GetRequiredService<PerturbationCatalog>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mirage.Models")));
         services.AddSingleton<ReadinessChecks>();
+        services.AddSingleton(sp => GrainStorageFactory.Create(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Storage));
+        services.AddSingleton<IReadinessCheck, StorageReadinessCheck>();
+        services.AddSingleton<IPersistentStateFactory, PersistentStateFactory>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ClientDirectory>();
 
         services.AddGrainRuntime();

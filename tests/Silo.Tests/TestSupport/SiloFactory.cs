@@ -34,9 +34,13 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>This silo's own SQLite file, so tests and runs never see each other's clients.</summary>
+    public string DatabasePath { get; init; } = Path.Combine(Path.GetTempPath(), $"mirage-test-{Guid.NewGuid():N}.db");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("config", Path.Combine(RepositoryFiles.Root, "config", "demo.json"));
+        builder.UseSetting("Mirage:Storage:SqlitePath", DatabasePath);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Mirage.Silo.Storage;
+using Mirage.Silo.Tests.TestSupport;
+using static Mirage.Silo.Tests.Http.PredictApiTests;
+
+namespace Mirage.Silo.Tests.Runtime;
+
+/// <summary>Client records outlive the silo that wrote them (SQLite, the embedded default).</summary>
+public sealed class PersistenceTests
+{
+    private const string Predict = "/v1/models/fmnist-cnn/predict";
+
+    [Fact]
+    public async Task Queries_history_and_override_survive_a_graceful_restart()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"mirage-restart-{Guid.NewGuid():N}.db");
+        using (var first = new SiloFactory { DatabasePath = database })
+        {
+            await first.ClientWithKey("demo-operator").PutAsync("/v1/admin/clients/demo-client-2/override",
+                new StringContent("""{"level": 1}""", Encoding.UTF8, "application/json"));
+            for (var i = 0; i < 7; i++)
+            {
+                (await first.ClientWithKey("demo-client-2").PostAsync(Predict, Body(Rows(i * 3, 3)))).EnsureSuccessStatusCode();
+            }
+
+            await WaitFor(async () => await QueriesOf(first.ClientWithKey("demo-operator"), "demo-client-2") == 21);
+        }
+
+        // Shutdown deactivated the grain, which wrote what the cadence had not yet written.
+        using var second = new SiloFactory { DatabasePath = database };
+        var detail = await second.ClientWithKey("demo-operator").GetFromJsonAsync<JsonObject>("/v1/admin/clients/demo-client-2");
+        Assert.Equal(21, (long)detail!["queries"]!);
+        Assert.Equal(1, (int)detail["override"]!["level"]!);
+        Assert.Equal(21, (long)detail["utility"]!["answers"]!);
+        Assert.NotEmpty(detail["history"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task The_record_is_written_on_the_cadence_without_waiting_for_shutdown()
+    {
+        using var silo = new SiloFactory().With("Mirage:Persistence:WriteEveryObservations", "2");
+        var client = silo.ClientWithKey("demo-client-3");
+        for (var i = 0; i < 4; i++)
+        {
+            (await client.PostAsync(Predict, Body(Rows(i, 1)))).EnsureSuccessStatusCode();
+        }
+
+        var storage = silo.Services.GetRequiredService<IGrainStorage>();
+        await WaitFor(async () =>
+        {
+            var page = await storage.ListClientsAsync("demo", ClientSort.Client, 10, 0, default);
+            return page.Clients.Any(c => c.Client == "demo-client-3" && c.Queries == 4);
+        });
+    }
+
+    [Fact]
+    public async Task Two_silos_on_one_store_list_each_others_clients()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"mirage-shared-{Guid.NewGuid():N}.db");
+        using var one = new SiloFactory { DatabasePath = database }.With("Mirage:Persistence:WriteEveryObservations", "1");
+        using var two = new SiloFactory { DatabasePath = database };
+        (await one.ClientWithKey("acme-client-1").PostAsync(Predict, Body(Rows(0, 5)))).EnsureSuccessStatusCode();
+
+        await WaitFor(async () =>
+        {
+            var list = await two.ClientWithKey("acme-operator").GetFromJsonAsync<JsonObject>("/v1/admin/clients?sort=queries");
+            return list!["clients"]!.AsArray().Any(c => (string?)c!["client"] == "acme-client-1" && (long)c["queries"]! == 5);
+        });
+    }
+}
