@@ -76,10 +76,15 @@ public sealed class ClientGrain(
         }
     }
 
-    public Task<ClientDetail> GetDetailAsync() => Task.FromResult(Detail());
+    public async Task<ClientDetail> GetDetailAsync()
+    {
+        await SynchroniseAsync();
+        return Detail();
+    }
 
     public async Task<ClientDetail> SetOverrideAsync(ClientOverride? clientOverride)
     {
+        await SynchroniseAsync();
         Record.Override = clientOverride;
         Publish();
         await WriteAsync();
@@ -88,6 +93,7 @@ public sealed class ClientGrain(
 
     public async Task<ClientDetail> ResetAsync()
     {
+        await SynchroniseAsync();
         var kept = Record.Override;
         _state.State = new ClientRecord { Tenant = Record.Tenant, Client = Record.Client, Override = kept };
         _monitors.Clear();
@@ -133,6 +139,27 @@ public sealed class ClientGrain(
 
         _rate.Add(observation.At, observation.Rows);
         UpdateSuspicion(observation.At);
+    }
+
+    /// <summary>
+    /// Makes this activation and the store agree before an operator reads or changes the client. In a
+    /// cluster, operators reach whichever silo their own key hashes to, so this activation may not be
+    /// the one serving the client's traffic: with nothing of its own to write it re-reads the store
+    /// (fresh up to the serving activation's cadence); with observations pending, it writes them. A
+    /// serving activation elsewhere then meets a changed ETag at its next write, is dropped, and
+    /// reloads what the operator did.
+    /// </summary>
+    private async Task SynchroniseAsync()
+    {
+        if (_unwritten > 0)
+        {
+            await WriteAsync();
+            return;
+        }
+
+        await _state.ReadStateAsync();
+        (Record.Tenant, Record.Client) = ClientGrainKey.Parse(GrainKey);
+        Publish();
     }
 
     private async Task WriteAsync()
