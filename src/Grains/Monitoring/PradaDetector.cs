@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Mirage.Grains.Monitoring;
 
 /// <summary>
@@ -222,16 +220,17 @@ public sealed class PradaDetector
         public double NearestDistance(ReadOnlySpan<double> features)
         {
             var best = double.PositiveInfinity;
+            var points = _points.AsSpan(0, Count * dimensions);
             for (var i = 0; i < Count; i++)
             {
-                var d = TensorPrimitives.Distance(_points.AsSpan(i * dimensions, dimensions), features);
-                if (d < best)
+                var squared = SquaredDistance.Of(points.Slice(i * dimensions, dimensions), features);
+                if (squared < best)
                 {
-                    best = d;
+                    best = squared;
                 }
             }
 
-            return best;
+            return Math.Sqrt(best);
         }
 
         /// <summary>Copies the window oldest first (the order does not matter to the test).</summary>
