@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Mirage.Grains.Monitoring;
 
 /// <summary>
@@ -50,6 +48,9 @@ public sealed class PradaDetector
 
     public int GrowingSetSize => _classes.Sum(c => c.Count);
 
+    /// <summary>Doubles held for growing-set points (grows with the sets, up to the capacity): for memory accounting.</summary>
+    public long AllocatedPointValues => _classes.Sum(c => (long)c.AllocatedValues);
+
     /// <summary>T_c: a query of this class joins the growing set when farther than this from it.</summary>
     public double ThresholdOf(int predictedClass) => _classes[predictedClass].Threshold;
 
@@ -70,6 +71,11 @@ public sealed class PradaDetector
     /// <returns>The nearest-point distance, or null for the first query of its class.</returns>
     public double? Observe(ReadOnlySpan<double> features, int predictedClass)
     {
+        if (features.Length != _dimensions)
+        {
+            throw new ArgumentException($"PRADA measures {_dimensions} features; got {features.Length}.", nameof(features));
+        }
+
         var track = _classes[predictedClass];
         double? distance = null;
         if (track.Count == 0)
@@ -171,7 +177,9 @@ public sealed class PradaDetector
     /// <summary>One class's growing set (a ring once full), its threshold, and its distance window.</summary>
     private sealed class ClassTrack(int capacity, int dimensions, int window)
     {
-        private readonly double[] _points = new double[capacity * dimensions];
+        // Grown on demand: most clients' growing sets stay far below the cap, and the cap's worth of
+        // points (4,096 x 128 doubles, 4 MiB) allocated up front would be paid by every client.
+        private double[] _points = [];
         private readonly double[] _distances = new double[window];
         private int _next;
         private long _growingCount;
@@ -180,6 +188,8 @@ public sealed class PradaDetector
         private long _distanceTotal;
 
         public int Count { get; private set; }
+
+        public int AllocatedValues => _points.Length;
 
         public double Threshold { get; set; }
 
@@ -192,6 +202,11 @@ public sealed class PradaDetector
 
         public void Add(ReadOnlySpan<double> features)
         {
+            if (_next == _points.Length / dimensions && _points.Length < capacity * dimensions)
+            {
+                Array.Resize(ref _points, Math.Min(capacity, Math.Max(16, 2 * _next)) * dimensions);
+            }
+
             features.CopyTo(_points.AsSpan(_next * dimensions, dimensions));
             _next = (_next + 1) % capacity;
             Count = Math.Min(Count + 1, capacity);
@@ -209,16 +224,17 @@ public sealed class PradaDetector
         public double NearestDistance(ReadOnlySpan<double> features)
         {
             var best = double.PositiveInfinity;
+            var points = _points.AsSpan(0, Count * dimensions);
             for (var i = 0; i < Count; i++)
             {
-                var d = TensorPrimitives.Distance(_points.AsSpan(i * dimensions, dimensions), features);
-                if (d < best)
+                var squared = SquaredDistance.Of(points.Slice(i * dimensions, dimensions), features);
+                if (squared < best)
                 {
-                    best = d;
+                    best = squared;
                 }
             }
 
-            return best;
+            return Math.Sqrt(best);
         }
 
         /// <summary>Copies the window oldest first (the order does not matter to the test).</summary>

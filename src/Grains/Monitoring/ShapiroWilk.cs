@@ -4,11 +4,14 @@ namespace Mirage.Grains.Monitoring;
 
 /// <summary>
 /// The Shapiro-Wilk test of normality, W and its p-value, by Royston's AS R94 (1995) as scipy.stats.shapiro
-/// computes it (ALGORITHMS.md has every constant). Valid for 3 ≤ n ≤ 5000; double precision throughout.
+/// computes it (ALGORITHMS.md has every constant). Double precision throughout. Royston fitted the p-value for
+/// 3 ≤ n ≤ 5000; larger samples are answered as scipy answers them (same formulas, p less certain), because a
+/// pooled PRADA test of a model with many classes can hold more than 5,000 distances.
 /// </summary>
 public static class ShapiroWilk
 {
-    public const int MaxSamples = 5000;
+    /// <summary>The largest n Royston's p-value approximation was fitted for; W itself holds for any n.</summary>
+    public const int MaxTabledSamples = 5000;
 
     private static readonly double[] C1 = [0, 0.221157, -0.147981, -2.071190, 4.434685, -2.706056];
     private static readonly double[] C2 = [0, 0.042981, -0.293762, -1.752461, 5.682633, -3.582633];
@@ -22,9 +25,9 @@ public static class ShapiroWilk
     public static Result Test(ReadOnlySpan<double> sample)
     {
         var n = sample.Length;
-        if (n is < 3 or > MaxSamples)
+        if (n < 3)
         {
-            throw new ArgumentException($"Shapiro-Wilk needs 3 to {MaxSamples} values; got {n}.", nameof(sample));
+            throw new ArgumentException($"Shapiro-Wilk needs at least 3 values; got {n}.", nameof(sample));
         }
 
         var rented = ArrayPool<double>.Shared.Rent(n + n / 2);
@@ -123,7 +126,8 @@ public static class ShapiroWilk
         }
 
         var root = Math.Sqrt(ssa * ssx);
-        var oneMinusW = (root - sax) * (root + sax) / (ssa * ssx);
+        // Cauchy-Schwarz keeps this ≥ 0 exactly, but not in rounding; W a hair above 1 would make p NaN.
+        var oneMinusW = Math.Max(0, (root - sax) * (root + sax) / (ssa * ssx));
         return 1 - oneMinusW;
     }
 

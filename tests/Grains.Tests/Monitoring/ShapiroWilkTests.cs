@@ -62,10 +62,10 @@ public sealed class ShapiroWilkTests
     }
 
     [Fact]
-    public void Sizes_outside_3_to_5000_are_refused()
+    public void Fewer_than_3_values_are_refused()
     {
         Assert.Throws<ArgumentException>(() => ShapiroWilk.Test([1, 2]));
-        Assert.Throws<ArgumentException>(() => ShapiroWilk.Test(new double[5001]));
+        Assert.Throws<ArgumentException>(() => ShapiroWilk.Test([]));
     }
 
     private static double Gaussian(Random random) =>
