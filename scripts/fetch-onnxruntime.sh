@@ -11,10 +11,15 @@ target=.tools/onnxruntime/libonnxruntime.so.1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tarball=${ORT_TARBALL:-}
+if [ -n "$tarball" ] && [ ! -f "$tarball" ]; then
+  echo "fetch-onnxruntime: ORT_TARBALL=$tarball is not a file" >&2
+  exit 1
+fi
 if [ -z "$tarball" ]; then
   echo "fetch-onnxruntime: npm pack onnxruntime-node@1.30.0 (about 113 MB)" >&2
-  (cd "$work" && npm pack --silent onnxruntime-node@1.30.0 >/dev/null)
-  tarball="$work/onnxruntime-node-1.30.0.tgz"
+  # npm pack only downloads; --ignore-scripts makes sure no lifecycle script of the package runs.
+  name=$(cd "$work" && npm pack --silent --ignore-scripts onnxruntime-node@1.30.0 | tail -n 1)
+  tarball="$work/$name"
 fi
 tar -xzf "$tarball" -C "$work" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
 mkdir -p "$(dirname "$target")"

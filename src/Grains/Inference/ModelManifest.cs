@@ -34,7 +34,9 @@ public sealed record ModelManifest
 
     public string? SurrogatePath => Surrogate is null ? null : Path.Combine(Directory, Surrogate);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Web defaults: camelCase, unknown fields ignored. Nullability enforced, so "labels": null is
+    // refused naming the field instead of surfacing later as a NullReferenceException.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { RespectNullableAnnotations = true };
 
     public static ModelManifest Load(string path)
     {

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Mirage.Grains.Inference.Onnx;
 
 /// <summary>
-/// The loaded ONNX Runtime library and its one process-wide OrtEnv, shared by every session. Dispose
-/// it after the sessions.
+/// The loaded ONNX Runtime library and its one process-wide OrtEnv, shared by every session. Each
+/// session holds the OrtEnv alive, so disposing this before the sessions is harmless.
 /// </summary>
 public sealed class OnnxEnvironment : IDisposable
 {
@@ -12,9 +12,12 @@ public sealed class OnnxEnvironment : IDisposable
     private const string LibraryFile = "libonnxruntime.so.1";
 
     private readonly ILoggerFactory _loggers;
-    private IntPtr _env;
+    private readonly OrtHandle _env;
+    private readonly Lock _cudaLock = new();
+    private string? _cudaUnavailable;
+    private volatile bool _disposed;
 
-    private OnnxEnvironment(OrtApi api, IntPtr env, string libraryPath, ILoggerFactory loggers)
+    private OnnxEnvironment(OrtApi api, OrtHandle env, string libraryPath, ILoggerFactory loggers)
     {
         Api = api;
         _env = env;
@@ -29,7 +32,21 @@ public sealed class OnnxEnvironment : IDisposable
 
     internal OrtApi Api { get; }
 
-    internal IntPtr Handle => _env != IntPtr.Zero ? _env : throw new ObjectDisposedException(nameof(OnnxEnvironment));
+    // Sessions hold references to the OrtEnv, so the handle stays open after Dispose until they go:
+    // the flag is what refuses new sessions.
+    internal OrtHandle Handle => !_disposed ? _env : throw new ObjectDisposedException(nameof(OnnxEnvironment));
+
+    /// <summary>ORT's reason once a session asked for CUDA and could not have it; null before that.</summary>
+    public string? CudaUnavailableReason
+    {
+        get
+        {
+            lock (_cudaLock)
+            {
+                return _cudaUnavailable;
+            }
+        }
+    }
 
     /// <summary>Loads the library from <paramref name="libraryPath"/>, or finds it (see <see cref="FindLibrary"/>).</summary>
     public static OnnxEnvironment Create(string? libraryPath = null, ILoggerFactory? loggers = null)
@@ -77,14 +94,41 @@ public sealed class OnnxEnvironment : IDisposable
     public IReadOnlyList<string> AvailableProviders() => Api.AvailableProviders();
 
     public OnnxSession OpenSession(string modelPath, OnnxSessionOptions? options = null) =>
-        new(this, modelPath, options ?? new OnnxSessionOptions(), _loggers.CreateLogger<OnnxSession>());
+        new(this, modelPath, options ?? new OnnxSessionOptions());
+
+    /// <summary>
+    /// Appends the CUDA provider to <paramref name="options"/>, or returns ORT's reason it cannot. The
+    /// provider libraries do not appear while the process runs, so the first failure is remembered:
+    /// later sessions skip the attempt (and ORT's stderr line) and the warning is logged only once.
+    /// </summary>
+    internal bool TryAppendCuda(OrtHandle options, out string? unavailableReason)
+    {
+        lock (_cudaLock)
+        {
+            if (_cudaUnavailable is null)
+            {
+                try
+                {
+                    Api.AppendCuda(options);
+                    unavailableReason = null;
+                    return true;
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    _cudaUnavailable = ex.OrtMessage;
+                    _loggers.CreateLogger<OnnxEnvironment>().LogWarning(
+                        "CUDA execution provider unavailable ({Reason}); running on CPU", ex.OrtMessage);
+                }
+            }
+
+            unavailableReason = _cudaUnavailable;
+            return false;
+        }
+    }
 
     public void Dispose()
     {
-        if (_env != IntPtr.Zero)
-        {
-            Api.ReleaseEnv(_env);
-            _env = IntPtr.Zero;
-        }
+        _disposed = true;
+        _env.Dispose();
     }
 }

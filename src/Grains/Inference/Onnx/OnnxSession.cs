@@ -1,72 +1,86 @@
-using Microsoft.Extensions.Logging;
+using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Mirage.Grains.Inference.Onnx;
 
 /// <summary>
-/// One loaded model. Run is thread-safe (ORT allows concurrent runs on one session). Inputs are
-/// wrapped without copying; ORT allocates the outputs, which are copied out and released.
+/// One loaded model. Run is thread-safe (ORT allows concurrent runs on one session) and safe against
+/// a concurrent Dispose, which waits for runs in flight. Inputs and outputs are the caller's own
+/// memory, pinned and wrapped as tensors: ORT reads and writes them in place, nothing is copied.
 /// </summary>
 public sealed unsafe class OnnxSession : IDisposable
 {
     private const int GraphOptimizationAll = 99;
 
-    private readonly OnnxEnvironment _environment;
-    private readonly IntPtr _memoryInfo;
+    private readonly OrtApi _api;
+    private readonly OrtHandle _session;
+    private readonly OrtHandle _memoryInfo;
+
+    // NUL-terminated UTF-8 names on the pinned heap, so Run hands ORT their addresses as they are.
+    private readonly byte[][] _nameBuffers;
     private readonly IntPtr[] _inputNames;
     private readonly IntPtr[] _outputNames;
-    private IntPtr _session;
 
-    internal OnnxSession(OnnxEnvironment environment, string modelPath, OnnxSessionOptions options, ILogger logger)
+    // Shapes as ORT reads them (long[]); the batch dimension is overwritten per run on a stack copy.
+    private readonly long[] _inputShape;
+    private readonly long[][] _outputShapes;
+
+    // Values per batch item, or -1 for a tensor Run cannot bind (not float [batch, fixed dims...]).
+    private readonly int _inputItemLength;
+    private readonly int[] _outputItemLengths;
+
+    // The handles stay open after Dispose while runs in flight hold them; the flag refuses new runs.
+    private volatile bool _disposed;
+
+    internal OnnxSession(OnnxEnvironment environment, string modelPath, OnnxSessionOptions options)
     {
-        _environment = environment;
-        var api = environment.Api;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 0);
         if (!File.Exists(modelPath))
         {
             throw new FileNotFoundException($"Model file {modelPath} does not exist.", modelPath);
         }
 
-        var sessionOptions = api.CreateSessionOptions();
-        try
+        _api = environment.Api;
+        using (var sessionOptions = _api.CreateSessionOptions())
         {
-            api.SetGraphOptimizationLevel(sessionOptions, GraphOptimizationAll);
-            api.SetIntraOpThreads(sessionOptions, options.IntraOpThreads);
-            api.SetInterOpThreads(sessionOptions, 1);
+            _api.SetGraphOptimizationLevel(sessionOptions, GraphOptimizationAll);
+            _api.SetIntraOpThreads(sessionOptions, options.IntraOpThreads);
+            _api.SetInterOpThreads(sessionOptions, 1);
             if (options.UseCuda)
             {
-                try
+                if (environment.TryAppendCuda(sessionOptions, out var reason))
                 {
-                    api.AppendCuda(sessionOptions);
                     ExecutionProvider = "CUDA";
                 }
-                catch (OnnxRuntimeException ex)
+                else
                 {
-                    CudaFallbackReason = ex.OrtMessage;
-                    logger.LogWarning("CUDA execution provider unavailable ({Reason}); running on CPU", ex.OrtMessage);
+                    CudaFallbackReason = reason;
                 }
             }
 
-            _session = api.CreateSession(environment.Handle, Path.GetFullPath(modelPath), sessionOptions);
-        }
-        finally
-        {
-            api.ReleaseSessionOptions(sessionOptions);
+            _session = _api.CreateSession(environment.Handle, Path.GetFullPath(modelPath), sessionOptions);
         }
 
         try
         {
-            Inputs = Enumerable.Range(0, api.InputCount(_session)).Select(i => api.TensorInfo(_session, i, output: false)).ToArray();
-            Outputs = Enumerable.Range(0, api.OutputCount(_session)).Select(i => api.TensorInfo(_session, i, output: true)).ToArray();
-            _memoryInfo = api.CreateCpuMemoryInfo();
+            var session = _session.Pointer;
+            Inputs = [.. Enumerable.Range(0, _api.InputCount(session)).Select(i => _api.TensorInfo(session, i, output: false))];
+            Outputs = [.. Enumerable.Range(0, _api.OutputCount(session)).Select(i => _api.TensorInfo(session, i, output: true))];
+            _memoryInfo = _api.CreateCpuMemoryInfo();
         }
         catch
         {
-            api.ReleaseSession(_session);
+            _session.Dispose();
             throw;
         }
 
-        // Names stay in native memory for the session's life: Run passes them without marshalling.
-        _inputNames = Inputs.Select(i => Utf8Name(i.Name)).ToArray();
-        _outputNames = Outputs.Select(o => Utf8Name(o.Name)).ToArray();
+        _nameBuffers = [.. Inputs.Concat(Outputs).Select(t => PinnedUtf8(t.Name))];
+        _inputNames = [.. _nameBuffers[..Inputs.Count].Select(AddressOf)];
+        _outputNames = [.. _nameBuffers[Inputs.Count..].Select(AddressOf)];
+        _inputShape = Inputs.Count > 0 ? [.. Inputs[0].Dimensions] : [];
+        _outputShapes = [.. Outputs.Select(o => o.Dimensions.ToArray())];
+        _inputItemLength = Inputs.Count > 0 ? BindableItemLength(Inputs[0]) : -1;
+        _outputItemLengths = [.. Outputs.Select(BindableItemLength)];
         ModelPath = modelPath;
     }
 
@@ -97,12 +111,14 @@ public sealed unsafe class OnnxSession : IDisposable
     }
 
     /// <summary>
-    /// Runs a float batch through the single input. <paramref name="outputs"/> names which outputs
-    /// to fetch (their indices) and <paramref name="destinations"/> receives each, batch x item length.
+    /// Runs a float batch through the single input. <paramref name="outputs"/> holds the indices of
+    /// one or two outputs to fetch; <paramref name="first"/> and <paramref name="second"/> receive them,
+    /// batchSize x the output's item length each. Every tensor must be float with a leading batch
+    /// dimension and fixed other dimensions.
     /// </summary>
     public void Run(ReadOnlySpan<float> input, int batchSize, ReadOnlySpan<int> outputs, Span<float> first, Span<float> second)
     {
-        ObjectDisposedException.ThrowIf(_session == IntPtr.Zero, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (Inputs.Count != 1)
         {
             throw new InvalidOperationException($"Model {ModelPath} has {Inputs.Count} inputs; this binding feeds one.");
@@ -113,43 +129,56 @@ public sealed unsafe class OnnxSession : IDisposable
             throw new ArgumentException("Fetch one or two outputs.", nameof(outputs));
         }
 
-        var item = Inputs[0].ItemLength;
-        if (batchSize < 1 || input.Length != batchSize * item)
+        if (_inputItemLength < 0)
+        {
+            throw NotBindable(Inputs[0]);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var item = _inputItemLength;
+        if (input.Length != batchSize * item)
         {
             throw new ArgumentException(
                 $"A batch of {batchSize} needs {batchSize * item} input values ({item} each); got {input.Length}.", nameof(input));
         }
 
-        var api = _environment.Api;
-        var rank = Inputs[0].Dimensions.Count;
-        var shape = stackalloc long[rank];
-        shape[0] = batchSize;
-        for (var d = 1; d < rank; d++)
+        CheckDestination(outputs[0], batchSize, first, nameof(first));
+        if (outputs.Length > 1)
         {
-            shape[d] = Inputs[0].Dimensions[d];
+            CheckDestination(outputs[1], batchSize, second, nameof(second));
         }
 
+        using var session = _session.Acquire();
+        using var memory = _memoryInfo.Acquire();
+        var inputShape = stackalloc long[_inputShape.Length];
+        var firstShape = stackalloc long[_outputShapes[outputs[0]].Length];
+        var secondShape = stackalloc long[outputs.Length > 1 ? _outputShapes[outputs[1]].Length : 0];
         var outputNames = stackalloc IntPtr[outputs.Length];
         var values = stackalloc IntPtr[outputs.Length];
-        for (var i = 0; i < outputs.Length; i++)
+        var inputValue = IntPtr.Zero;
+        values[0] = IntPtr.Zero;
+        outputNames[0] = _outputNames[outputs[0]];
+        if (outputs.Length > 1)
         {
-            outputNames[i] = _outputNames[outputs[i]];
-            values[i] = IntPtr.Zero;
+            values[1] = IntPtr.Zero;
+            outputNames[1] = _outputNames[outputs[1]];
         }
 
-        var inputValue = IntPtr.Zero;
-        fixed (float* data = input)
+        fixed (float* inputData = input)
+        fixed (float* firstData = first)
+        fixed (float* secondData = second)
         fixed (IntPtr* inputNames = _inputNames)
         {
             try
             {
-                inputValue = api.CreateFloatTensor(_memoryInfo, data, input.Length, shape, rank);
-                api.Check(api.Run(_session, inputNames, &inputValue, 1, outputNames, (nuint)outputs.Length, values));
-                CopyOut(api, values[0], batchSize, first);
+                inputValue = Wrap(inputData, input.Length, _inputShape, inputShape, batchSize);
+                values[0] = Wrap(firstData, first.Length, _outputShapes[outputs[0]], firstShape, batchSize);
                 if (outputs.Length > 1)
                 {
-                    CopyOut(api, values[1], batchSize, second);
+                    values[1] = Wrap(secondData, second.Length, _outputShapes[outputs[1]], secondShape, batchSize);
                 }
+
+                _api.Check(_api.Run(_session.Pointer, inputNames, &inputValue, 1, outputNames, (nuint)outputs.Length, values));
             }
             finally
             {
@@ -157,56 +186,68 @@ public sealed unsafe class OnnxSession : IDisposable
                 {
                     if (values[i] != IntPtr.Zero)
                     {
-                        api.ReleaseValue(values[i]);
+                        _api.ReleaseValue(values[i]);
                     }
                 }
 
                 if (inputValue != IntPtr.Zero)
                 {
-                    api.ReleaseValue(inputValue);
+                    _api.ReleaseValue(inputValue);
                 }
             }
         }
     }
 
+    /// <summary>Releases the session once the runs in flight are done; calling it again does nothing.</summary>
     public void Dispose()
     {
-        if (_session != IntPtr.Zero)
-        {
-            _environment.Api.ReleaseSession(_session);
-            _environment.Api.ReleaseMemoryInfo(_memoryInfo);
-            _session = IntPtr.Zero;
-            foreach (var name in _inputNames.Concat(_outputNames))
-            {
-                System.Runtime.InteropServices.Marshal.FreeHGlobal(name);
-            }
-        }
+        _disposed = true;
+        _session.Dispose();
+        _memoryInfo.Dispose();
     }
 
-    private static void CopyOut(OrtApi api, IntPtr value, int batchSize, Span<float> destination)
+    private IntPtr Wrap(float* data, int count, long[] dimensions, long* shape, int batchSize)
     {
-        var (elementType, dims) = api.ValueTypeAndShape(value);
-        if (elementType != OnnxTensorInfo.Float)
+        shape[0] = batchSize;
+        for (var d = 1; d < dimensions.Length; d++)
         {
-            throw new InvalidOperationException($"Output element type {elementType} is not float.");
+            shape[d] = dimensions[d];
         }
 
-        var count = dims.Aggregate(1L, (a, d) => a * d);
-        if (dims.Length == 0 || dims[0] != batchSize || destination.Length != count)
+        return _api.CreateFloatTensor(_memoryInfo.Pointer, data, count, shape, dimensions.Length);
+    }
+
+    private void CheckDestination(int output, int batchSize, Span<float> destination, string parameter)
+    {
+        var item = _outputItemLengths[output];
+        if (item < 0)
+        {
+            throw NotBindable(Outputs[output]);
+        }
+
+        if (destination.Length != batchSize * item)
         {
             throw new ArgumentException(
-                $"The output holds {count} values (shape {string.Join('x', dims)}); the destination has room for {destination.Length}.",
-                nameof(destination));
+                $"Output \"{Outputs[output].Name}\" of a batch of {batchSize} holds {batchSize * item} values; " +
+                $"the destination has room for {destination.Length}.", parameter);
         }
-
-        new ReadOnlySpan<float>(api.TensorData(value), (int)count).CopyTo(destination);
     }
 
-    private static IntPtr Utf8Name(string name)
+    private InvalidOperationException NotBindable(OnnxTensorInfo tensor) => new(
+        $"\"{tensor.Name}\" of {ModelPath} is not a float tensor [batch, fixed dimensions...] " +
+        $"(element type {tensor.ElementType}, shape {string.Join('x', tensor.Dimensions)}).");
+
+    private static int BindableItemLength(OnnxTensorInfo tensor) =>
+        tensor.ElementType == OnnxTensorInfo.Float && tensor.Dimensions.Count > 0 && tensor.Dimensions.Skip(1).All(d => d > 0)
+            ? tensor.ItemLength
+            : -1;
+
+    private static byte[] PinnedUtf8(string text)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(name + '\0');
-        var pointer = System.Runtime.InteropServices.Marshal.AllocHGlobal(bytes.Length);
-        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, pointer, bytes.Length);
-        return pointer;
+        var buffer = GC.AllocateArray<byte>(Encoding.UTF8.GetByteCount(text) + 1, pinned: true);
+        Encoding.UTF8.GetBytes(text, buffer);
+        return buffer;
     }
+
+    private static IntPtr AddressOf(byte[] pinned) => Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0);
 }

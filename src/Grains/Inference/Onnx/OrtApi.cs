@@ -57,7 +57,7 @@ internal sealed unsafe class OrtApi
         throw new OnnxRuntimeException(code, message);
     }
 
-    public IntPtr CreateEnv(int loggingLevel, string logId)
+    public OrtHandle CreateEnv(int loggingLevel, string logId)
     {
         IntPtr env;
         fixed (byte* id = Utf8(logId))
@@ -65,39 +65,42 @@ internal sealed unsafe class OrtApi
             Check(((delegate* unmanaged[Cdecl]<int, byte*, IntPtr*, IntPtr>)Slot(3))(loggingLevel, id, &env));
         }
 
-        return env;
+        return new OrtHandle(env, Releaser(92));
     }
 
-    public IntPtr CreateSession(IntPtr env, string modelPath, IntPtr options)
+    /// <summary>A session; its handle keeps the environment alive until the session is released.</summary>
+    public OrtHandle CreateSession(OrtHandle env, string modelPath, OrtHandle options)
     {
         IntPtr session;
+        using (env.Acquire())
+        using (options.Acquire())
         fixed (byte* path = Utf8(modelPath))
         {
-            Check(((delegate* unmanaged[Cdecl]<IntPtr, byte*, IntPtr, IntPtr*, IntPtr>)Slot(7))(env, path, options, &session));
+            Check(((delegate* unmanaged[Cdecl]<IntPtr, byte*, IntPtr, IntPtr*, IntPtr>)Slot(7))(env.Pointer, path, options.Pointer, &session));
         }
 
-        return session;
+        return new OrtHandle(session, Releaser(95), parent: env);
     }
 
     public IntPtr Run(IntPtr session, IntPtr* inputNames, IntPtr* inputs, nuint inputCount, IntPtr* outputNames, nuint outputCount, IntPtr* outputs) =>
         ((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr*, IntPtr*, nuint, IntPtr*, nuint, IntPtr*, IntPtr>)Slot(9))(
             session, IntPtr.Zero, inputNames, inputs, inputCount, outputNames, outputCount, outputs);
 
-    public IntPtr CreateSessionOptions()
+    public OrtHandle CreateSessionOptions()
     {
         IntPtr options;
         Check(((delegate* unmanaged[Cdecl]<IntPtr*, IntPtr>)Slot(10))(&options));
-        return options;
+        return new OrtHandle(options, Releaser(100));
     }
 
-    public void SetGraphOptimizationLevel(IntPtr options, int level) =>
-        Check(((delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)Slot(23))(options, level));
+    public void SetGraphOptimizationLevel(OrtHandle options, int level) =>
+        Check(((delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)Slot(23))(options.Pointer, level));
 
-    public void SetIntraOpThreads(IntPtr options, int threads) =>
-        Check(((delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)Slot(24))(options, threads));
+    public void SetIntraOpThreads(OrtHandle options, int threads) =>
+        Check(((delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)Slot(24))(options.Pointer, threads));
 
-    public void SetInterOpThreads(IntPtr options, int threads) =>
-        Check(((delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)Slot(25))(options, threads));
+    public void SetInterOpThreads(OrtHandle options, int threads) =>
+        Check(((delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)Slot(25))(options.Pointer, threads));
 
     public int InputCount(IntPtr session) => Count(session, 30);
 
@@ -134,19 +137,22 @@ internal sealed unsafe class OrtApi
         }
     }
 
-    public IntPtr CreateCpuMemoryInfo()
+    public OrtHandle CreateCpuMemoryInfo()
     {
         IntPtr info;
         Check(((delegate* unmanaged[Cdecl]<int, int, IntPtr*, IntPtr>)Slot(69))(1, 0, &info));
-        return info;
+        return new OrtHandle(info, Releaser(94));
     }
 
-    /// <summary>Wraps caller memory as a float tensor without copying (the memory must stay pinned).</summary>
+    /// <summary>
+    /// Wraps caller memory as a float tensor without copying: the memory must stay pinned until the
+    /// value is released. Values live for one run, so they stay raw pointers released in a finally.
+    /// </summary>
     public IntPtr CreateFloatTensor(IntPtr memoryInfo, float* data, int count, long* shape, int rank)
     {
         IntPtr value;
         Check(((delegate* unmanaged[Cdecl]<IntPtr, void*, nuint, long*, nuint, int, IntPtr*, IntPtr>)Slot(49))(
-            memoryInfo, data, (nuint)(count * sizeof(float)), shape, (nuint)rank, OnnxTensorInfo.Float, &value));
+            memoryInfo, data, (nuint)count * sizeof(float), shape, (nuint)rank, OnnxTensorInfo.Float, &value));
         return value;
     }
 
@@ -194,13 +200,13 @@ internal sealed unsafe class OrtApi
     }
 
     /// <summary>Appends the CUDA execution provider (slots 205, 204, 208); throws when it cannot load.</summary>
-    public void AppendCuda(IntPtr options)
+    public void AppendCuda(OrtHandle options)
     {
         IntPtr cuda;
         Check(((delegate* unmanaged[Cdecl]<IntPtr*, IntPtr>)Slot(205))(&cuda));
         try
         {
-            Check(((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr>)Slot(204))(options, cuda));
+            Check(((delegate* unmanaged[Cdecl]<IntPtr, IntPtr, IntPtr>)Slot(204))(options.Pointer, cuda));
         }
         finally
         {
@@ -208,17 +214,10 @@ internal sealed unsafe class OrtApi
         }
     }
 
-    public void ReleaseEnv(IntPtr handle) => Release(92, handle);
+    public void ReleaseValue(IntPtr value) => Releaser(96)(value);
 
-    public void ReleaseMemoryInfo(IntPtr handle) => Release(94, handle);
-
-    public void ReleaseSession(IntPtr handle) => Release(95, handle);
-
-    public void ReleaseValue(IntPtr handle) => Release(96, handle);
-
-    public void ReleaseSessionOptions(IntPtr handle) => Release(100, handle);
-
-    private void Release(int slot, IntPtr handle) => ((delegate* unmanaged[Cdecl]<IntPtr, void>)Slot(slot))(handle);
+    /// <summary>A Release* member (slots 92-100): void (T*).</summary>
+    private delegate* unmanaged[Cdecl]<IntPtr, void> Releaser(int slot) => (delegate* unmanaged[Cdecl]<IntPtr, void>)Slot(slot);
 
     private int Count(IntPtr session, int slot)
     {
