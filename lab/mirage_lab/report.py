@@ -110,6 +110,8 @@ def render(res: dict, out: pathlib.Path) -> str:
     L = ["# Mirage attack lab report", ""]
     L.append(f"- oracle: **{meta['oracle']}**; mode {meta['mode']}; seed {meta['seed']}; started {meta['started']}"
              + (f", finished {meta['finished']}" if meta.get("finished") else " (unfinished)"))
+    if meta.get("serviceCommit"):
+        L.append(f"- service measured: commit `{meta['serviceCommit']}`")
     L.append(f"- victim `fmnist-cnn`: test accuracy {meta['victimTestAccuracy']:.4f} on the first {meta.get('evalImages', 10000)} "
              "Fashion-MNIST test images (stolen models are scored on the same images)")
     L.append(f"- pools: in-distribution {meta['pools']['indist']} images (train 50,000–59,999, unseen by the victim); "

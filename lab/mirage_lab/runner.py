@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import json
 import pathlib
+import subprocess
 import time
 from dataclasses import dataclass
 from typing import Optional
@@ -266,7 +267,7 @@ class Lab:
         results = {"meta": {
             "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "oracle": "local PyTorch test double (OFFLINE: not the service)" if s.offline else "HTTP (the service)",
-            "mode": "quick" if s.quick else "full", "budgets": s.budgets, "seed": s.seed,
+            "serviceCommit": _service_commit(), "mode": "quick" if s.quick else "full", "budgets": s.budgets, "seed": s.seed,
             "victimTestAccuracy": self.victim_acc, "evalImages": len(self.x_test), "victim": json.loads((MODELS_DIR / "fmnist-cnn.json").read_text()),
             "pools": {"indist": len(self.pool_in), "ood": len(self.pool_ood), "jbdaSeeds": len(self.seeds)},
             "benignClients": s.benign_clients, "benignQueriesPerClient": s.benign_queries,
@@ -302,6 +303,19 @@ class Lab:
     def _save(self, results: dict) -> None:
         self.s.out.mkdir(parents=True, exist_ok=True)
         (self.s.out / "results.json").write_text(json.dumps(results, indent=1, default=_json_default) + "\n")
+
+
+def _service_commit() -> str:
+    """The commit of the service being measured, with '+dirty' when the work tree has changes."""
+    repo = pathlib.Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "src", "models", "config"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def _json_default(o):
