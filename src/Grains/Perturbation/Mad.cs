@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using Mirage.Interfaces.Defense;
 
 namespace Mirage.Grains.Perturbation;
@@ -18,6 +20,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
 
     private const int ExhaustiveClasses = 10;
     private const double TieBreak = 1e-5;
+    private const int MaskColumns = 6;
 
     public double Epsilon { get; } = epsilon;
 
@@ -31,6 +34,12 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
     {
         var surrogate = inputs.Surrogate.IsEmpty ? posteriors : inputs.Surrogate;
         Span<double> scratch = classes <= 256 ? stackalloc double[3 * classes] : new double[3 * classes];
+        // The exhaustive argmax search keeps six numbers per candidate mask (≤ 512 of them): 24 KB, pooled
+        // rather than stack-allocated because the stack's copy would be zeroed on every call.
+        var maskBuffer = ArgmaxOracle && classes <= ExhaustiveClasses
+            ? ArrayPool<double>.Shared.Rent(MaskColumns << (classes - 1))
+            : [];
+        var masks = maskBuffer.AsSpan();
         var y = scratch[..classes];
         var p = scratch.Slice(classes, classes);
         var target = scratch.Slice(2 * classes, classes);
@@ -45,7 +54,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
 
             if (ArgmaxOracle)
             {
-                ArgmaxTarget(y, p, target);
+                ArgmaxTarget(y, p, target, masks);
             }
             else
             {
@@ -64,6 +73,11 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             {
                 row[k] = (float)(y[k] / sum);
             }
+        }
+
+        if (maskBuffer.Length > 0)
+        {
+            ArrayPool<double>.Shared.Return(maskBuffer);
         }
     }
 
@@ -124,7 +138,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
     /// above. A candidate is the top class (weight 1 + 1e-5) plus a set S of others (weight 1 each), so its
     /// objective needs only |S|, Σ_S p and Σ_S (p − y): each candidate costs O(1), not O(K).
     /// </summary>
-    private static void ArgmaxTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target)
+    private static void ArgmaxTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target, Span<double> masks)
     {
         var classes = y.Length;
         var top = 0;
@@ -150,28 +164,10 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
                 }
             }
 
-            var count = 1 << (classes - 1);
-            Span<double> sumP = stackalloc double[count];
-            Span<double> sumD = stackalloc double[count];
-            Span<byte> size = stackalloc byte[count];
-            sumP[0] = sumD[0] = 0;
-            size[0] = 0;
-            var bestMask = 0;
-            var bestValue = geometry.Objective(0, 0, 0);
-            for (var mask = 1; mask < count; mask++)
+            var bestMask = geometry.BestMask(y, p, others, masks);
+            if (bestMask < 0)
             {
-                var low = System.Numerics.BitOperations.TrailingZeroCount(mask);
-                var rest = mask & (mask - 1);
-                var k = others[low];
-                sumP[mask] = sumP[rest] + p[k];
-                sumD[mask] = sumD[rest] + (p[k] - y[k]);
-                size[mask] = (byte)(size[rest] + 1);
-                var value = geometry.Objective(size[mask], sumP[mask], sumD[mask]);
-                if (value > bestValue)
-                {
-                    bestValue = value;
-                    bestMask = mask;
-                }
+                bestMask = BestMaskOneByOne(geometry, y, p, others);
             }
 
             FillSubset(target, top, bestMask);
@@ -225,6 +221,38 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         FillChosen(target, bestSet, top, bestSet.Count(true));
     }
 
+    /// <summary>
+    /// The exhaustive search one candidate at a time, through the full objective: the fallback for the
+    /// degenerate rows (y = p, or a candidate equal to p) where the vectorised ranking does not apply.
+    /// </summary>
+    private static int BestMaskOneByOne(CandidateGeometry geometry, ReadOnlySpan<double> y, ReadOnlySpan<double> p,
+        ReadOnlySpan<int> others)
+    {
+        var count = 1 << others.Length;
+        Span<double> sumP = stackalloc double[count];
+        Span<double> sumD = stackalloc double[count];
+        Span<byte> size = stackalloc byte[count];
+        var bestMask = 0;
+        var bestValue = geometry.Objective(0, 0, 0);
+        for (var mask = 1; mask < count; mask++)
+        {
+            var low = System.Numerics.BitOperations.TrailingZeroCount(mask);
+            var rest = mask & (mask - 1);
+            var k = others[low];
+            sumP[mask] = sumP[rest] + p[k];
+            sumD[mask] = sumD[rest] + (p[k] - y[k]);
+            size[mask] = (byte)(size[rest] + 1);
+            var value = geometry.Objective(size[mask], sumP[mask], sumD[mask]);
+            if (value > bestValue)
+            {
+                bestValue = value;
+                bestMask = mask;
+            }
+        }
+
+        return bestMask;
+    }
+
     /// <summary>What every argmax candidate shares: p, y and the top class, reduced to a few sums.</summary>
     private readonly ref struct CandidateGeometry
     {
@@ -261,6 +289,70 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             var unitY = _normD * _normD > 1e-24 ? 1.0 : 0.0;
             var cos = unitC * unitY > 0 ? (_dotPD - dotCD) / (Math.Sqrt(normPC2) * _normD) : 0.0;
             return unitC + unitY - 2 * cos;
+        }
+
+        /// <summary>
+        /// The best mask over <paramref name="others"/>, all masks at once with SIMD, or −1 for a degenerate
+        /// row. With n = |S|, T = n + 1 + 1e-5, w = 1 + 1e-5 and d = p − y, a candidate c has
+        /// ‖p − c‖² = ‖p‖² − 2(w·p_top + Σ_S p)/T + (w² + n)/T² and (p − c)·d = p·d − (w·d_top + Σ_S d)/T,
+        /// both linear in the mask's sums. The objective 2 − 2·(p − c)·d / (‖p − c‖‖d‖) is largest where
+        /// (p − c)·d / ‖p − c‖ is smallest: two multiply-adds, a square root, a division and a minimum.
+        /// </summary>
+        public int BestMask(ReadOnlySpan<double> y, ReadOnlySpan<double> p, ReadOnlySpan<int> others, Span<double> masks)
+        {
+            if (_normD * _normD <= 1e-24)
+            {
+                return -1;
+            }
+
+            var count = 1 << others.Length;
+            var normPC2 = masks[..count];
+            var slope = masks.Slice(count, count);
+            var offset = masks.Slice(2 * count, count);
+            var dot = masks.Slice(3 * count, count);
+            var dotSlope = masks.Slice(4 * count, count);
+            var dotOffset = masks.Slice(5 * count, count);
+
+            // Per subset size: the coefficients of the two linear forms.
+            Span<double> bySize = stackalloc double[4 * (ExhaustiveClasses + 1)];
+            var weightTop = 1 + TieBreak;
+            for (var n = 0; n <= others.Length; n++)
+            {
+                var total = n + 1 + TieBreak;
+                bySize[4 * n] = -2 / total;
+                bySize[4 * n + 1] = _normP2 - 2 * weightTop * _pTop / total + (weightTop * weightTop + n) / (total * total);
+                bySize[4 * n + 2] = -1 / total;
+                bySize[4 * n + 3] = _dotPD - weightTop * _dTop / total;
+            }
+
+            normPC2[0] = dot[0] = 0;
+            for (var mask = 0; mask < count; mask++)
+            {
+                if (mask > 0)
+                {
+                    var rest = mask & (mask - 1);
+                    var k = others[System.Numerics.BitOperations.TrailingZeroCount(mask)];
+                    normPC2[mask] = normPC2[rest] + p[k];
+                    dot[mask] = dot[rest] + (p[k] - y[k]);
+                }
+
+                var n = System.Numerics.BitOperations.PopCount((uint)mask);
+                slope[mask] = bySize[4 * n];
+                offset[mask] = bySize[4 * n + 1];
+                dotSlope[mask] = bySize[4 * n + 2];
+                dotOffset[mask] = bySize[4 * n + 3];
+            }
+
+            TensorPrimitives.MultiplyAdd(normPC2, slope, offset, normPC2);
+            if (TensorPrimitives.Min(normPC2) <= 1e-24)
+            {
+                return -1;
+            }
+
+            TensorPrimitives.Sqrt(normPC2, normPC2);
+            TensorPrimitives.MultiplyAdd(dot, dotSlope, dotOffset, dot);
+            TensorPrimitives.Divide(dot, normPC2, dot);
+            return TensorPrimitives.IndexOfMin(dot);
         }
     }
 

@@ -133,6 +133,22 @@ public sealed class MadTests
         RandomPosteriors.AssertProbabilityVectors(answered, 10, "mad without surrogate");
     }
 
+    [Fact]
+    public void The_argmax_oracle_handles_a_surrogate_that_agrees_with_the_victim()
+    {
+        // y = p leaves the gradient direction undefined: the search falls back to the full objective.
+        var random = new Random(5);
+        var y = RandomPosteriors.Batch(random, 50, 10);
+        var answered = y.ToArray();
+        new Mad(1.0, MadNorm.L1, argmax: true).Apply(answered, 10, new PerturbationInputs(y, 0));
+        RandomPosteriors.AssertProbabilityVectors(answered, 10, "mad-argmax with y = p");
+        for (var r = 0; r < 50; r++)
+        {
+            var (before, after) = (Doubles(y, r, 10), Doubles(answered, r, 10));
+            Assert.Equal(Array.IndexOf(before, before.Max()), Array.IndexOf(after, after.Max()));
+        }
+    }
+
     private static double NaiveObjective(double[] y, double[] p, double[] c)
     {
         var dc = p.Zip(c, (a, b) => a - b).ToArray();
