@@ -3,12 +3,14 @@
 # three silos on 127.0.0.1:8081-8083 sharing it, nginx on 127.0.0.1:${CLUSTER_PORT:-8090} with
 # consistent hashing on the client key (deploy/nginx.conf with local upstreams).
 #   scripts/cluster.sh up | down | restart-silo N | kill-silo N | status
+# CLUSTER_SILOS=1 brings up one silo behind the same nginx (the benchmarks compare 1 and 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 run=/tmp/mirage-cluster
 port=${CLUSTER_PORT:-8090}
 pg_port=${CLUSTER_PG_PORT:-55432}
+silos=${CLUSTER_SILOS:-3}
 mkdir -p "$run"
 
 start_silo() {
@@ -33,7 +35,8 @@ stop_silo() { # n signal
 nginx_up() {
   command -v nginx >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
   mkdir -p "$run/nginx/logs"
-  sed -e "s/server silo\([0-9]\):8080/server 127.0.0.1:808\1/" -e "s/listen 8080;/listen 127.0.0.1:$port;/" \
+  sed -e "/server silo\([$((silos + 1))-9]\):8080/d" \
+      -e "s/server silo\([0-9]\):8080/server 127.0.0.1:808\1/" -e "s/listen 8080;/listen 127.0.0.1:$port;/" \
       -e "s#^events {#pid $run/nginx/nginx.pid;\nerror_log $run/nginx/logs/error.log;\nevents {#" \
       -e "s#^http {#http {\n    access_log off;\n    client_body_temp_path $run/nginx/body;\n    proxy_temp_path $run/nginx/proxy;#" \
       deploy/nginx.conf >"$run/nginx/nginx.conf"
@@ -45,10 +48,10 @@ case "${1:-}" in
     "$0" down >/dev/null 2>&1 || true
     bash scripts/setup.sh >&2
     bash scripts/postgres.sh start "$pg_port" >/dev/null
-    for n in 1 2 3; do start_silo "$n"; done
+    for n in $(seq "$silos"); do start_silo "$n"; done
     nginx_up
     for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-    echo "cluster up: http://127.0.0.1:$port (silos 127.0.0.1:8081-8083, PostgreSQL 127.0.0.1:$pg_port)"
+    echo "cluster up: http://127.0.0.1:$port (silos 127.0.0.1:8081-808$silos, PostgreSQL 127.0.0.1:$pg_port)"
     ;;
   down)
     [ -f "$run/nginx/nginx.pid" ] && nginx -p "$run/nginx" -c "$run/nginx/nginx.conf" -s stop 2>/dev/null || true

@@ -23,6 +23,19 @@ for project in tests/*/*.csproj; do
   fi
 done
 
+# The cluster's failure test: 3 silos behind nginx under load, one killed with -9 and restarted.
+echo "== cluster failover"
+failover_log=$(mktemp)
+if bash scripts/failover-test.sh >"$failover_log" 2>&1; then
+  grep -E '^requests that failed|^failover test' "$failover_log" || true
+  failover_passed=1
+else
+  tail -n 30 "$failover_log"
+  echo "failover test: FAILED"
+  failover_passed=0
+  status=1
+fi
+
 # The attack lab's smoke test: tiny budgets, one epoch, against the real service on its own ports.
 echo "== lab --quick"
 lab_out=$(mktemp -d)
@@ -37,7 +50,7 @@ else
 fi
 
 # One closing line over every project: "N passed, N failed".
-python3 - "$results" "$lab_passed" <<'PY'
+python3 - "$results" "$lab_passed" "$failover_passed" <<'PY'
 import glob, re, sys
 passed = failed = skipped = 0
 for path in glob.glob(sys.argv[1] + "/*.trx"):
@@ -48,10 +61,11 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
         passed += int(attrs.get("passed", 0))
         failed += int(attrs.get("failed", 0)) + int(attrs.get("error", 0)) + int(attrs.get("timeout", 0))
         skipped += int(attrs.get("notExecuted", 0))
-if sys.argv[2] == "1":
-    passed += 1
-else:
-    failed += 1
+for script_passed in sys.argv[2:]:  # the lab's smoke test and the failover test count as one test each
+    if script_passed == "1":
+        passed += 1
+    else:
+        failed += 1
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 PY
 exit $status

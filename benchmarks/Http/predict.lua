@@ -1,7 +1,18 @@
--- wrk script: POST predict requests of BATCH test images (default 1) with KEY (default demo-client-1).
+-- wrk script: POST predict requests of BATCH test images (default 1) with KEY (default demo-client-1);
+-- KEYS=a,b,c gives wrk's threads those keys in turn (one client per thread, e.g. spread over silos).
 -- Bodies are prepared by make-bodies.py into benchmarks/Http/bodies/; each request takes the next one.
 local batch = os.getenv("BATCH") or "1"
-local key = os.getenv("KEY") or "demo-client-1"
+key = os.getenv("KEY") or "demo-client-1"
+local keys = {}
+for k in string.gmatch(os.getenv("KEYS") or "", "[^,]+") do keys[#keys + 1] = k end
+local threads = 0
+
+function setup(thread)
+  if #keys > 0 then
+    thread:set("key", keys[(threads % #keys) + 1])
+    threads = threads + 1
+  end
+end
 local folder = os.getenv("BODIES") or "benchmarks/Http/bodies"
 local bodies = {}
 
