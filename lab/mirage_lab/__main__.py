@@ -10,7 +10,7 @@ from . import LAB_DIR, RESULTS_DIR, set_threads
 
 
 def main(argv=None) -> int:
-    from .runner import ATTACKS, DEFAULT_CONFIGS, Lab, Settings, default_settings
+    from .runner import ATTACKS, DEFAULT_CONFIGS, SERVICE_SETTINGS, Lab, Settings, default_settings
     from . import report
     ap = argparse.ArgumentParser(prog="mirage_lab", description="Mirage attack lab")
     ap.add_argument("--quick", action="store_true", help="tiny budgets, one training epoch")
@@ -28,8 +28,15 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", help="results folder (default lab/results, or lab/results/offline with --offline)")
     ap.add_argument("--report-only", action="store_true", help="re-render report.md from results.json")
+    ap.add_argument("--merge", metavar="RESULTS_JSON",
+                    help="take the configurations of another run's results.json into this one's (replacing "
+                         "those of the same name; each keeps its own service commit) and re-render the report")
     a = ap.parse_args(argv)
     out = pathlib.Path(a.out) if a.out else (RESULTS_DIR / "offline" if a.offline else RESULTS_DIR)
+    if a.merge:
+        report.merge(out / "results.json", pathlib.Path(a.merge))
+        print(report.main(out))
+        return 0
     if a.report_only:
         print(report.main(out))
         return 0
@@ -40,7 +47,7 @@ def main(argv=None) -> int:
     if not a.offline and not lab_config:
         # no lab/lab.json: generate the service configurations and throwaway keys for this run
         from .service_configs import generate
-        lab_config = generate(out / "configs", dict(DEFAULT_CONFIGS))
+        lab_config = generate(out / "configs", dict(DEFAULT_CONFIGS), SERVICE_SETTINGS)
         print(f"no {cfg_path}: generated service configurations in {out / 'configs'}", file=sys.stderr)
     names = a.configs.split(",") if a.configs else list(lab_config.get("configs") or DEFAULT_CONFIGS)
     s = Settings(quick=a.quick, offline=a.offline,

@@ -110,8 +110,14 @@ def render(res: dict, out: pathlib.Path) -> str:
     L = ["# Mirage attack lab report", ""]
     L.append(f"- oracle: **{meta['oracle']}**; mode {meta['mode']}; seed {meta['seed']}; started {meta['started']}"
              + (f", finished {meta['finished']}" if meta.get("finished") else " (unfinished)"))
-    if meta.get("serviceCommit"):
-        L.append(f"- service measured: commit `{meta['serviceCommit']}`")
+    commits = {}
+    for name, e in res["configs"].items():
+        commits.setdefault(e.get("serviceCommit") or meta.get("serviceCommit") or "unknown", []).append(name)
+    for commit, names in commits.items():
+        L.append(f"- service measured: commit `{commit}`" + (f" ({', '.join(names)})" if len(commits) > 1 else ""))
+    for name, e in res["configs"].items():
+        if e.get("serviceSettings"):
+            L.append(f"- `{name}` adds service settings `{json.dumps(e['serviceSettings'])}`")
     L.append(f"- victim `fmnist-cnn`: test accuracy {meta['victimTestAccuracy']:.4f} on the first {meta.get('evalImages', 10000)} "
              "Fashion-MNIST test images (stolen models are scored on the same images)")
     L.append(f"- pools: in-distribution {meta['pools']['indist']} images (train 50,000–59,999, unseen by the victim); "
@@ -171,15 +177,16 @@ def render(res: dict, out: pathlib.Path) -> str:
         L.append("")
     L.append("## Benign clients: utility and false positives")
     L.append("")
-    L.append("| configuration | accuracy (true labels) | argmax agreement with undefended | mean L1 | mean KL (nats) | flagged | blocked |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("| configuration | accuracy (true labels) | argmax agreement with undefended | mean L1 | mean KL (nats) | flagged | blocked | flagged by the end of the configuration |")
+    L.append("|---|---|---|---|---|---|---|---|")
     for name, e in cfgs.items():
         b = e.get("benign")
         if not b:
             continue
         g = b["aggregate"]
         L.append(f"| {name} | {_fmt(g.get('accuracy'))} | {_fmt(g.get('argmaxAgreement'))} | {_fmt(g.get('meanL1'))} | "
-                 f"{_fmt(g.get('meanKLnats'))} | {b['falsePositives']}/{b['n']} | {b['falseBlocks']}/{b['n']} |")
+                 f"{_fmt(g.get('meanKLnats'))} | {b['falsePositives']}/{b['n']} | {b['falseBlocks']}/{b['n']} | "
+                 + (f"{b['flaggedByEnd']}/{b['n']} |" if "flaggedByEnd" in b else "not recorded |"))
     L.append("")
     L.append("![benign](benign_utility.png)")
     L.append("")
@@ -192,6 +199,20 @@ def render(res: dict, out: pathlib.Path) -> str:
              "(1 − undefended acc) at the same budget. Utility is measured against the undefended victim's posteriors "
              "computed locally by the same PyTorch weights that were exported to ONNX.")
     return "\n".join(L) + "\n"
+
+
+def merge(into: pathlib.Path, other: pathlib.Path) -> None:
+    """Copies other's configurations into the results file `into` (same names are replaced). Each entry
+    keeps the service commit it was measured on; meta records which configurations came from where."""
+    res, add = json.loads(into.read_text()), json.loads(other.read_text())
+    fallback = add["meta"].get("serviceCommit")
+    for name, entry in add["configs"].items():
+        entry.setdefault("serviceCommit", fallback)
+        res["configs"][name] = entry
+    res["meta"].setdefault("merged", []).append({"from": str(other), "configs": list(add["configs"]),
+                                                 "started": add["meta"].get("started"),
+                                                 "finished": add["meta"].get("finished")})
+    into.write_text(json.dumps(res, indent=1) + "\n")
 
 
 def main(results_dir: pathlib.Path) -> pathlib.Path:

@@ -34,6 +34,15 @@ DEFAULT_CONFIGS = {
     "madargmax_e0.5": {"method": "mad", "epsilon": 0.5, "norm": "l1", "argmax": True},
     "madargmax_e1.0": {"method": "mad", "epsilon": 1.0, "norm": "l1", "argmax": True},
     "adaptive": None,
+    # the adaptive default plus the tenant's volume rule for keys that split one attack (off by default)
+    "adaptive_tenant_budget": None,
+}
+
+# Service settings beyond the tenant's ladder, per configuration (merged into the "Mirage" section).
+# 8,000 young-key queries within 10 minutes: above the lab tenant's benign burst (10 clients x 500),
+# below one attack of 10,000 queries spread over 10 keys.
+SERVICE_SETTINGS = {
+    "adaptive_tenant_budget": {"TenantWatch": {"WindowBudget": 8000}},
 }
 
 ATTACKS = {
@@ -277,7 +286,8 @@ class Lab:
         for i, name in enumerate(configs):
             policy = self.policy(name)
             tqdm.write(f"== configuration {name}: {json.dumps(policy)}")
-            entry = {"policy": policy, "attacks": {}}
+            entry = {"policy": policy, "serviceSettings": SERVICE_SETTINGS.get(name),
+                     "serviceCommit": _service_commit(), "attacks": {}}
             t0 = time.time()
             try:
                 with self.context(name, policy, base_port + i) as ctx:
@@ -289,6 +299,9 @@ class Lab:
                                    + f"; flagged at {entry['attacks'][a]['flaggedAt']}, blocked at {entry['attacks'][a]['blockedAt']}")
                     if s.split:
                         entry["split"] = self.run_split(ctx, work)
+                    if not s.offline:  # a rule that fires later can raise a benign key after its own run
+                        entry["benign"]["flaggedByEnd"] = sum(
+                            ctx["admin"].flagged(c["client"]) for c in entry["benign"]["clients"])
             except Exception as e:  # keep going with the next configuration; the report shows the error
                 entry["error"] = f"{type(e).__name__}: {e}"
                 tqdm.write(f"   ERROR {entry['error']}")

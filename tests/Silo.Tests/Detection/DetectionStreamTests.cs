@@ -100,7 +100,7 @@ public sealed class DetectionStreamTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Inverted_images_raise_the_low_confidence_rate_above_benign_and_noise_is_reported()
+    public async Task Inverted_images_raise_the_low_confidence_rate_above_benign_and_are_watched_and_noise_is_reported()
     {
         var random = new Random(9);
         var inverted = await SendAndRead("ood-inverted", FashionMnist.Test.Skip(2000).Take(400).Select(x => x.Select(v => 1 - v).ToArray()).ToArray());
@@ -109,7 +109,8 @@ public sealed class DetectionStreamTests(ITestOutputHelper output) : IDisposable
 
         // Benign test images stay near 6% (model's own statistics); uniform noise is classified
         // confidently by this CNN, so the low-confidence signal alone does not see it.
-        Assert.True((double)inverted["signals"]!["lowConfidenceRate"]! >= 0.12);
+        Assert.True((double)inverted["signals"]!["lowConfidenceRate"]! >= 0.15);
+        Assert.True((int)inverted["level"]! >= 1, $"inverted images left at {inverted["levelName"]}");
         output.WriteLine($"uniform noise: low-confidence rate {(double)noise["signals"]!["lowConfidenceRate"]!:F3}, " +
             $"class coverage {(double)noise["signals"]!["classCoverage"]!:F2}, balance {(double)noise["signals"]!["classBalance"]!:F2}");
     }
