@@ -50,6 +50,69 @@ def multiplier(defended: list, undefended: list, budget: int) -> Optional[str]:
     return f">{pts[-1][0] / budget:.2g}×"
 
 
+def _last(curve: list, budget: int) -> Optional[float]:
+    """Accuracy at the largest measured point not above budget (JBDA's rounds do not land on budgets)."""
+    pts = [p for p in curve if p["queries"] <= budget]
+    return max(pts, key=lambda p: p["queries"])["accuracy"] if pts else None
+
+
+def targets(res: dict) -> list:
+    """The issue's targets for the adaptive policy at the largest budget, each with its verdict."""
+    cfgs, meta = res["configs"], res["meta"]
+    top = max(meta["budgets"])
+    none, adaptive, label = cfgs.get("none"), cfgs.get("adaptive"), cfgs.get("label_only")
+    if not none or not adaptive or none.get("error") or adaptive.get("error"):
+        return ["(needs the `none` and `adaptive` configurations)"]
+    rows = []
+
+    def row(target: str, measured: str, met: Optional[bool], miss: str = "") -> None:
+        verdict = "–" if met is None else ("met" if met else f"**missed**{': ' + miss if miss else ''}")
+        rows.append(f"| {target} | {measured} | {verdict} |")
+
+    def acc(cfg: Optional[dict], attack: str) -> Optional[float]:
+        r = (cfg or {}).get("attacks", {}).get(attack)
+        return _last(r["curve"], top) if r else None
+
+    victim = meta["victimTestAccuracy"]
+    soft = acc(none, "knockoff_soft")
+    if soft is not None:
+        row("undefended Knockoff reaches within a few points of the victim",
+            f"{soft:.3f} against the victim's {victim:.3f} ({(victim - soft) * 100:.1f} points)", victim - soft <= 0.05,
+            f"{(victim - soft) * 100:.1f} points")
+    b = adaptive.get("benign")
+    if b:
+        agree = b["aggregate"].get("argmaxAgreement")
+        row("benign clients keep 100% argmax agreement", f"{agree:.4f}", agree is not None and agree >= 1.0)
+        row("0 benign clients flagged", f"{b['falsePositives']}/{b['n']} during their run"
+            + (f", {b['flaggedByEnd']}/{b['n']} by the end" if "flaggedByEnd" in b else ""),
+            b["falsePositives"] == 0 and b.get("flaggedByEnd", 0) == 0)
+    j, jn = adaptive.get("attacks", {}).get("jbda"), acc(none, "jbda")
+    if j and jn is not None:
+        ja = _last(j["curve"], top)
+        row(f"JBDA flagged, stolen accuracy ≥ 30 points lower at {top}",
+            f"flagged at {_fmt(j.get('flaggedAt'))}; {ja:.3f} against {jn:.3f} ({(jn - ja) * 100:.1f} points lower)",
+            j.get("flaggedAt") is not None and jn - ja >= 0.30, f"{(jn - ja) * 100:.1f} points")
+    o, on = acc(adaptive, "knockoff_ood"), acc(none, "knockoff_ood")
+    if o is not None and on is not None:
+        row(f"out-of-distribution Knockoff ≥ 20 points lower at {top}", f"{o:.3f} against {on:.3f} ({(on - o) * 100:.1f} points lower)",
+            on - o >= 0.20, f"{(on - o) * 100:.1f} points")
+    for attack in ("knockoff_soft", "knockoff_argmax"):
+        r, lr = adaptive.get("attacks", {}).get(attack), (label or {}).get("attacks", {}).get("knockoff_soft")
+        if r and lr:
+            pairs = [(p["budget"], p["accuracy"], _acc_at(lr["curve"], p["budget"])) for p in r["curve"]]
+            pairs = [(bud, a, l) for bud, a, l in pairs if l is not None]
+            at_top = [(a, l) for bud, a, l in pairs if bud == top]
+            row(f"in-distribution Knockoff ({attack.split('_')[1]} labels) no better than the label-only baseline at {top}",
+                ", ".join(f"{bud} q: {a:.3f} vs {l:.3f}" for bud, a, l in pairs),
+                bool(at_top) and at_top[0][0] <= at_top[0][1],
+                f"{(at_top[0][0] - at_top[0][1]) * 100:.1f} points above" if at_top else "not measured")
+    sp = adaptive.get("split")
+    if sp:
+        row("the split attacker (10 keys) caught", f"{sp['keysFlagged']}/{sp['keys']} keys flagged; stolen {_last(sp['curve'], top):.3f}",
+            sp["keysFlagged"] > 0)
+    return ["| target (adaptive policy) | measured | verdict |", "|---|---|---|"] + rows
+
+
 def plots(res: dict, out: pathlib.Path) -> list:
     import matplotlib
     matplotlib.use("Agg")
@@ -132,6 +195,14 @@ def render(res: dict, out: pathlib.Path) -> str:
         if e.get("error"):
             L.append(f"**{name}: error** `{e['error']}`")
             L.append("")
+    L.append("## Targets")
+    L.append("")
+    L.extend(targets(res))
+    L.append("")
+    notes = out / "notes.md"
+    if notes.exists():  # the lead's reading of this run: why a target is missed, what the numbers say
+        L.append(notes.read_text().strip())
+        L.append("")
     base = cfgs.get("none", {})
     for a in list(meta["attacks"].keys()) + ["split"]:
         rows = []
@@ -209,6 +280,8 @@ def merge(into: pathlib.Path, other: pathlib.Path) -> None:
     for name, entry in add["configs"].items():
         entry.setdefault("serviceCommit", fallback)
         res["configs"][name] = entry
+    if add["meta"].get("finished"):
+        res["meta"]["finished"] = add["meta"]["finished"]
     res["meta"].setdefault("merged", []).append({"from": str(other), "configs": list(add["configs"]),
                                                  "started": add["meta"].get("started"),
                                                  "finished": add["meta"].get("finished")})
