@@ -87,8 +87,8 @@ def targets(res: dict) -> list:
             + (f", {b['flaggedByEnd']}/{b['n']} by the end" if "flaggedByEnd" in b else ""),
             b["falsePositives"] == 0 and b.get("flaggedByEnd", 0) == 0)
     j, jn = adaptive.get("attacks", {}).get("jbda"), acc(none, "jbda")
-    if j and jn is not None:
-        ja = _last(j["curve"], top)
+    ja = _last(j["curve"], top) if j else None
+    if ja is not None and jn is not None:
         row(f"JBDA flagged, stolen accuracy ≥ 30 points lower at {top}",
             f"flagged at {_fmt(j.get('flaggedAt'))}; {ja:.3f} against {jn:.3f} ({(jn - ja) * 100:.1f} points lower)",
             j.get("flaggedAt") is not None and jn - ja >= 0.30, f"{(jn - ja) * 100:.1f} points")
@@ -108,7 +108,7 @@ def targets(res: dict) -> list:
                 f"{(at_top[0][0] - at_top[0][1]) * 100:.1f} points above" if at_top else "not measured")
     sp = adaptive.get("split")
     if sp:
-        row("the split attacker (10 keys) caught", f"{sp['keysFlagged']}/{sp['keys']} keys flagged; stolen {_last(sp['curve'], top):.3f}",
+        row("the split attacker (10 keys) caught", f"{sp['keysFlagged']}/{sp['keys']} keys flagged; stolen {_fmt(_last(sp['curve'], top))}",
             sp["keysFlagged"] > 0)
     return ["| target (adaptive policy) | measured | verdict |", "|---|---|---|"] + rows
 
