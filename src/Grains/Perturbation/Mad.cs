@@ -153,8 +153,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         var geometry = new CandidateGeometry(y, p, top);
         if (classes <= ExhaustiveClasses)
         {
-            // Subsets of the other K − 1 classes as bit masks; each mask's sums extend those of the mask
-            // without its lowest bit.
+            // Subsets of the other K − 1 classes as bit masks.
             Span<int> others = stackalloc int[classes - 1];
             for (int k = 0, i = 0; k < classes; k++)
             {
@@ -164,13 +163,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
                 }
             }
 
-            var bestMask = geometry.BestMask(y, p, others, masks);
-            if (bestMask < 0)
-            {
-                bestMask = BestMaskOneByOne(geometry, y, p, others);
-            }
-
-            FillSubset(target, top, bestMask);
+            FillSubset(target, top, geometry.BestMask(y, p, others, masks));
             return;
         }
 
@@ -221,38 +214,6 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         FillChosen(target, bestSet, top, bestSet.Count(true));
     }
 
-    /// <summary>
-    /// The exhaustive search one candidate at a time, through the full objective: the fallback for the
-    /// degenerate rows (y = p, or a candidate equal to p) where the vectorised ranking does not apply.
-    /// </summary>
-    private static int BestMaskOneByOne(CandidateGeometry geometry, ReadOnlySpan<double> y, ReadOnlySpan<double> p,
-        ReadOnlySpan<int> others)
-    {
-        var count = 1 << others.Length;
-        Span<double> sumP = stackalloc double[count];
-        Span<double> sumD = stackalloc double[count];
-        Span<byte> size = stackalloc byte[count];
-        var bestMask = 0;
-        var bestValue = geometry.Objective(0, 0, 0);
-        for (var mask = 1; mask < count; mask++)
-        {
-            var low = System.Numerics.BitOperations.TrailingZeroCount(mask);
-            var rest = mask & (mask - 1);
-            var k = others[low];
-            sumP[mask] = sumP[rest] + p[k];
-            sumD[mask] = sumD[rest] + (p[k] - y[k]);
-            size[mask] = (byte)(size[rest] + 1);
-            var value = geometry.Objective(size[mask], sumP[mask], sumD[mask]);
-            if (value > bestValue)
-            {
-                bestValue = value;
-                bestMask = mask;
-            }
-        }
-
-        return bestMask;
-    }
-
     /// <summary>What every argmax candidate shares: p, y and the top class, reduced to a few sums.</summary>
     private readonly ref struct CandidateGeometry
     {
@@ -292,25 +253,21 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         }
 
         /// <summary>
-        /// The best mask over <paramref name="others"/>, all masks at once with SIMD, or −1 for a degenerate
-        /// row. With n = |S|, T = n + 1 + 1e-5, w = 1 + 1e-5 and d = p − y, a candidate c has
-        /// ‖p − c‖² = ‖p‖² − 2(w·p_top + Σ_S p)/T + (w² + n)/T² and (p − c)·d = p·d − (w·d_top + Σ_S d)/T,
-        /// both linear in the mask's sums. The objective 2 − 2·(p − c)·d / (‖p − c‖‖d‖) is largest where
-        /// (p − c)·d / ‖p − c‖ is smallest: two multiply-adds, a square root, a division and a minimum.
+        /// The best mask over <paramref name="others"/> (first on ties). With n = |S|, T = n + 1 + 1e-5,
+        /// w = 1 + 1e-5 and d = p − y, a candidate c has ‖p − c‖² = ‖p‖² − 2(w·p_top + Σ_S p)/T + (w² + n)/T²
+        /// and (p − c)·d = p·d − (w·d_top + Σ_S d)/T, both linear in the mask's sums. The objective
+        /// 2 − 2·(p − c)·d / (‖p − c‖‖d‖) is largest where (p − c)·d / ‖p − c‖ is smallest, so all masks are
+        /// ranked at once with SIMD: two multiply-adds, a square root, a division and a minimum. Degenerate
+        /// rows (y = p, or a candidate equal to p) go through the full objective one mask at a time.
         /// </summary>
         public int BestMask(ReadOnlySpan<double> y, ReadOnlySpan<double> p, ReadOnlySpan<int> others, Span<double> masks)
         {
-            if (_normD * _normD <= 1e-24)
-            {
-                return -1;
-            }
-
             var count = 1 << others.Length;
-            var normPC2 = masks[..count];
-            var slope = masks.Slice(count, count);
-            var offset = masks.Slice(2 * count, count);
-            var dot = masks.Slice(3 * count, count);
-            var dotSlope = masks.Slice(4 * count, count);
+            var sumP = masks[..count];
+            var sumD = masks.Slice(count, count);
+            var normPC2 = masks.Slice(2 * count, count);
+            var offset = masks.Slice(3 * count, count);
+            var dot = masks.Slice(4 * count, count);
             var dotOffset = masks.Slice(5 * count, count);
 
             // Per subset size: the coefficients of the two linear forms.
@@ -325,34 +282,51 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
                 bySize[4 * n + 3] = _dotPD - weightTop * _dTop / total;
             }
 
-            normPC2[0] = dot[0] = 0;
+            // Each mask's sums extend those of the mask without its lowest bit; the slopes land where the
+            // multiply-adds below write their results.
+            sumP[0] = sumD[0] = 0;
             for (var mask = 0; mask < count; mask++)
             {
                 if (mask > 0)
                 {
                     var rest = mask & (mask - 1);
                     var k = others[System.Numerics.BitOperations.TrailingZeroCount(mask)];
-                    normPC2[mask] = normPC2[rest] + p[k];
-                    dot[mask] = dot[rest] + (p[k] - y[k]);
+                    sumP[mask] = sumP[rest] + p[k];
+                    sumD[mask] = sumD[rest] + (p[k] - y[k]);
                 }
 
                 var n = System.Numerics.BitOperations.PopCount((uint)mask);
-                slope[mask] = bySize[4 * n];
+                normPC2[mask] = bySize[4 * n];
                 offset[mask] = bySize[4 * n + 1];
-                dotSlope[mask] = bySize[4 * n + 2];
+                dot[mask] = bySize[4 * n + 2];
                 dotOffset[mask] = bySize[4 * n + 3];
             }
 
-            TensorPrimitives.MultiplyAdd(normPC2, slope, offset, normPC2);
-            if (TensorPrimitives.Min(normPC2) <= 1e-24)
+            if (_normD * _normD > 1e-24)
             {
-                return -1;
+                TensorPrimitives.MultiplyAdd(sumP, normPC2, offset, normPC2);
+                if (TensorPrimitives.Min(normPC2) > 1e-24)
+                {
+                    TensorPrimitives.Sqrt(normPC2, normPC2);
+                    TensorPrimitives.MultiplyAdd(sumD, dot, dotOffset, dot);
+                    TensorPrimitives.Divide(dot, normPC2, dot);
+                    return TensorPrimitives.IndexOfMin(dot);
+                }
             }
 
-            TensorPrimitives.Sqrt(normPC2, normPC2);
-            TensorPrimitives.MultiplyAdd(dot, dotSlope, dotOffset, dot);
-            TensorPrimitives.Divide(dot, normPC2, dot);
-            return TensorPrimitives.IndexOfMin(dot);
+            var bestMask = 0;
+            var bestValue = Objective(0, 0, 0);
+            for (var mask = 1; mask < count; mask++)
+            {
+                var value = Objective(System.Numerics.BitOperations.PopCount((uint)mask), sumP[mask], sumD[mask]);
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    bestMask = mask;
+                }
+            }
+
+            return bestMask;
         }
     }
 
