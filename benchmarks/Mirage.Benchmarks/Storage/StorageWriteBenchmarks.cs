@@ -114,7 +114,7 @@ public class StorageWriteBenchmarks
 
     private int Next() => _next = (_next + 1) % Clients;
 
-    private static string TemporaryDirectory()
+    internal static string TemporaryDirectory()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"mirage-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -148,14 +148,12 @@ public class StorageWriteBenchmarks
 }
 
 /// <summary>
-/// The record's JSON without the store: what WriteState adds to Write, and ReadState to the SELECT.
-/// The options are PersistentState's (checked against the bytes it wrote).
+/// The record's JSON without the store: what WriteState adds to Write, and ReadState to the SELECT,
+/// with PersistentState's own options (checked against the bytes it wrote).
 /// </summary>
 [MemoryDiagnoser]
 public class StorageWriteSerializationBenchmarks
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { IncludeFields = true };
-
     private byte[] _bytes = [];
     private ClientRecord _record = new();
 
@@ -169,17 +167,17 @@ public class StorageWriteSerializationBenchmarks
             throw new InvalidOperationException("These options no longer serialise the record as PersistentState does.");
         }
 
-        var history = JsonSerializer.SerializeToUtf8Bytes(_record.History, Json).Length;
+        var history = JsonSerializer.SerializeToUtf8Bytes(_record.History, GrainStateJson.Options).Length;
         Console.WriteLine($"// ClientRecord: {_bytes.Length:N0} bytes of JSON; history {_record.History.Count} points, {history:N0} bytes; "
             + $"queries {_record.Queries:N0}, suspicion {_record.Suspicion:F3}, level {_record.Level} ({_record.LevelName}), "
             + $"utility over {_record.Utility.Answers:N0} answers, override {_record.Override is not null}, split reason {_record.SplitReason.Length > 0}");
     }
 
     [Benchmark]
-    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(_record, Json);
+    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(_record, GrainStateJson.Options);
 
     [Benchmark]
-    public ClientRecord Deserialize() => JsonSerializer.Deserialize<ClientRecord>(_bytes, Json)!;
+    public ClientRecord Deserialize() => JsonSerializer.Deserialize<ClientRecord>(_bytes, GrainStateJson.Options)!;
 }
 
 /// <summary>
@@ -203,7 +201,7 @@ internal static class ObservedClient
 
     private static async Task<byte[]> BuildAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"mirage-bench-{Guid.NewGuid():N}");
+        var directory = StorageWriteBenchmarks.TemporaryDirectory();
         try
         {
             var storage = new SqliteGrainStorage(Path.Combine(directory, "build.db"));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Mirage.Grains.Clients;
 using Mirage.Interfaces.Runtime;
 using Mirage.Silo.Storage;
 
@@ -8,8 +10,6 @@ namespace Mirage.Silo.Runtime;
 internal sealed class PersistentState<TState>(IGrainStorage storage, string grainType, string key) : IPersistentState<TState>
     where TState : class, new()
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { IncludeFields = true };
-
     public TState State { get; set; } = new();
 
     public string? ETag { get; private set; }
@@ -19,13 +19,13 @@ internal sealed class PersistentState<TState>(IGrainStorage storage, string grai
     public async Task ReadStateAsync(CancellationToken cancellationToken = default)
     {
         var stored = await storage.ReadAsync(grainType, key, cancellationToken);
-        State = stored is null ? new TState() : JsonSerializer.Deserialize<TState>(stored.State, Json) ?? new TState();
+        State = stored is null ? new TState() : JsonSerializer.Deserialize<TState>(stored.State, GrainStateJson.Options) ?? new TState();
         ETag = stored?.ETag;
     }
 
     public async Task WriteStateAsync(CancellationToken cancellationToken = default)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(State, Json);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(State, GrainStateJson.Options);
         ETag = await storage.WriteAsync(grainType, key, bytes, ETag, (State as ISummarizedState)?.Summary(), cancellationToken);
     }
 
@@ -35,6 +35,19 @@ internal sealed class PersistentState<TState>(IGrainStorage storage, string grai
         State = new TState();
         ETag = null;
     }
+}
+
+/// <summary>
+/// The options every grain state is written with: source-generated metadata where a grain provides it
+/// (<see cref="ClientRecordJson"/>), reflection for any other state type.
+/// </summary>
+internal static class GrainStateJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        IncludeFields = true,
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ClientRecordJson.Default, new DefaultJsonTypeInfoResolver()),
+    };
 }
 
 internal sealed class PersistentStateFactory(IGrainStorage storage) : IPersistentStateFactory
