@@ -18,7 +18,7 @@ public class PradaObserveBenchmarks
     private const int Classes = 10;
 
     private readonly float[][] _inputs = new float[1024][];
-    private readonly double[] _features = new double[Dimensions];
+    private readonly float[] _features = new float[Dimensions];
     private FeatureProjection _projection = FeatureProjection.Identity(1);
     private PradaDetector _detector = new(1, 1, new PradaOptions());
     private int _next;
@@ -65,6 +65,17 @@ public class PradaObserveBenchmarks
         if (_detector.GrowingSetSize - others != GrowingSetSize)
         {
             throw new InvalidOperationException($"Class 0 holds {_detector.GrowingSetSize - others} points, not {GrowingSetSize}.");
+        }
+
+        // The tests the rows with TestEvery = 10 pay for must really run over the full pool.
+        for (var q = 0; q < 10; q++)
+        {
+            ObserveNext(0);
+        }
+
+        if (TestEvery == 10 && _detector.Samples < 3_500)
+        {
+            throw new InvalidOperationException($"The pooled test saw {_detector.Samples} distances, not about 4,000.");
         }
     }
 

@@ -7,7 +7,7 @@ namespace Mirage.Benchmarks.Monitoring;
 public class ProjectionBenchmarks
 {
     private readonly float[] _input = new float[784];
-    private double[] _features = [];
+    private float[] _features = [];
     private FeatureProjection _projection = FeatureProjection.Identity(1);
 
     [Params(64, 128)]
@@ -23,7 +23,7 @@ public class ProjectionBenchmarks
         }
 
         _projection = FeatureProjection.Random(_input.Length, Dimensions, seed: 17);
-        _features = new double[Dimensions];
+        _features = new float[Dimensions];
     }
 
     [Benchmark]

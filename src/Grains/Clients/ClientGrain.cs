@@ -126,7 +126,7 @@ public sealed class ClientGrain(
         if (record.Queries - observation.Rows < tenantWatch.YoungKeyQueries)
         {
             // A young key: its tenant watches it together with the tenant's other young keys.
-            var features = new double[observation.Rows * monitor.Dimensions];
+            var features = new float[observation.Rows * monitor.Dimensions];
             var predicted = new int[observation.Rows];
             monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, features, predicted);
             _ = GrainFactory.GetGrain<ITenantGrain>(record.Tenant).ObserveAsync(new TenantObservation(

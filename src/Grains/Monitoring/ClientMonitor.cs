@@ -14,7 +14,7 @@ public sealed class ClientMonitor
     private readonly PradaDetector _prada;
     private readonly SlidingCounts _lowConfidence;
     private readonly SlidingCounts _classes;
-    private readonly double[] _features;
+    private readonly float[] _features;
 
     public ClientMonitor(FeatureProjection projection, int classes, SuspicionOptions options)
     {
@@ -23,7 +23,7 @@ public sealed class ClientMonitor
         _prada = new PradaDetector(classes, projection.Dimensions, options.Prada);
         _lowConfidence = new SlidingCounts(options.Window, 2);
         _classes = new SlidingCounts(options.Window, classes);
-        _features = new double[projection.Dimensions];
+        _features = new float[projection.Dimensions];
     }
 
     public long Queries { get; private set; }
@@ -43,7 +43,7 @@ public sealed class ClientMonitor
     /// When <paramref name="projected"/> is not empty it receives every row's features (rows x Dimensions)
     /// and <paramref name="predicted"/> every row's class, for the tenant's watch.
     /// </summary>
-    public void Observe(ReadOnlySpan<float> inputs, ReadOnlySpan<float> probabilities, int rows, Span<double> projected = default, Span<int> predicted = default)
+    public void Observe(ReadOnlySpan<float> inputs, ReadOnlySpan<float> probabilities, int rows, Span<float> projected = default, Span<int> predicted = default)
     {
         var inputLength = _projection.InputLength;
         var classes = _classes.Categories;

@@ -45,16 +45,12 @@ public sealed class FeatureProjection
         return new FeatureProjection(inputLength, dimensions, matrix);
     }
 
-    /// <summary>Projects one input into <paramref name="features"/> (Dimensions values, in double).</summary>
-    public void Project(ReadOnlySpan<float> input, Span<double> features)
+    /// <summary>Projects one input into <paramref name="features"/> (Dimensions floats; PRADA's distances between them are computed in double).</summary>
+    public void Project(ReadOnlySpan<float> input, Span<float> features)
     {
         if (_matrix is null)
         {
-            for (var i = 0; i < InputLength; i++)
-            {
-                features[i] = input[i];
-            }
-
+            input[..InputLength].CopyTo(features);
             return;
         }
 

@@ -9,15 +9,20 @@ namespace Mirage.Grains.Monitoring;
 /// oldest is replaced when full) and the newest DistanceWindow distances. Replacing old points can only
 /// make a new query's nearest point farther, never nearer, so a bounded detector sees slightly larger
 /// distances on very long streams; an attacker's steps from recent points are unaffected.
+/// Points are stored as float (every feature space is float); distances are computed in double.
 /// </summary>
 public sealed class PradaDetector
 {
+    /// <summary>A class's distances join the pooled test once it has this many.</summary>
+    private const int MinimumPerClass = 10;
+
     private readonly PradaOptions _options;
     private readonly ClassTrack[] _classes;
     private readonly double[] _recent;
+    private readonly double[] _query;
     private readonly int _dimensions;
+    private readonly SortedPool _pool = new();
     private int _recentCount;
-    private double[] _pool = [];
 
     public PradaDetector(int classes, int dimensions, PradaOptions options)
     {
@@ -26,6 +31,7 @@ public sealed class PradaDetector
         var perClass = Math.Max(1, options.GrowingSetCapacity / classes);
         _classes = Enumerable.Range(0, classes).Select(_ => new ClassTrack(perClass, dimensions, options.DistanceWindow)).ToArray();
         _recent = new double[options.RecentDistances];
+        _query = new double[dimensions];
     }
 
     public long Queries { get; private set; }
@@ -48,7 +54,7 @@ public sealed class PradaDetector
 
     public int GrowingSetSize => _classes.Sum(c => c.Count);
 
-    /// <summary>Doubles held for growing-set points (grows with the sets, up to the capacity): for memory accounting.</summary>
+    /// <summary>Floats held for growing-set points (grows with the sets, up to the capacity): for memory accounting.</summary>
     public long AllocatedPointValues => _classes.Sum(c => (long)c.AllocatedValues);
 
     /// <summary>T_c: a query of this class joins the growing set when farther than this from it.</summary>
@@ -69,7 +75,7 @@ public sealed class PradaDetector
 
     /// <summary>Learns from one query; answers whether the client is flagged now.</summary>
     /// <returns>The nearest-point distance, or null for the first query of its class.</returns>
-    public double? Observe(ReadOnlySpan<double> features, int predictedClass)
+    public double? Observe(ReadOnlySpan<float> features, int predictedClass)
     {
         if (features.Length != _dimensions)
         {
@@ -85,11 +91,16 @@ public sealed class PradaDetector
         }
         else
         {
-            var d = track.NearestDistance(features);
+            for (var i = 0; i < features.Length; i++)
+            {
+                _query[i] = features[i];
+            }
+
+            var d = track.NearestDistance(_query);
             distance = d;
             if (d > 0 || !_options.IgnoreExactRepeats)
             {
-                track.AddDistance(d);
+                Record(track, d);
                 _recent[_recentCount++ % _recent.Length] = d;
             }
 
@@ -110,63 +121,70 @@ public sealed class PradaDetector
         return distance;
     }
 
+    /// <summary>Adds a distance to its class's window and keeps the pool (classes with at least 10) in step.</summary>
+    private void Record(ClassTrack track, double d)
+    {
+        var wasPooled = track.DistanceCount >= MinimumPerClass;
+        var evicted = track.AddDistance(d);
+        if (wasPooled)
+        {
+            if (evicted is { } old)
+            {
+                _pool.Replace(old, d);
+            }
+            else
+            {
+                _pool.Add(d);
+            }
+        }
+        else if (track.DistanceCount >= MinimumPerClass)
+        {
+            foreach (var value in track.Distances)
+            {
+                _pool.Add(value);
+            }
+        }
+    }
+
     private void Test()
     {
-        var total = 0;
-        foreach (var track in _classes)
-        {
-            if (track.DistanceCount >= 10)
-            {
-                total += track.DistanceCount;
-            }
-        }
-
-        if (_pool.Length < total)
-        {
-            _pool = new double[Math.Max(total, _pool.Length * 2)];
-        }
-
-        var pooled = 0;
-        foreach (var track in _classes)
-        {
-            if (track.DistanceCount >= 10)
-            {
-                pooled += track.CopyDistances(_pool.AsSpan(pooled));
-            }
-        }
-
-        if (pooled == 0)
+        var values = _pool.Values;
+        if (values.IsEmpty)
         {
             return;
         }
 
-        var values = _pool.AsSpan(0, pooled);
         var mean = 0.0;
         foreach (var v in values)
         {
             mean += v;
         }
 
-        mean /= pooled;
+        mean /= values.Length;
         var variance = 0.0;
         foreach (var v in values)
         {
             variance += (v - mean) * (v - mean);
         }
 
-        var limit = 3 * Math.Sqrt(variance / pooled);
-        var kept = 0;
-        for (var i = 0; i < pooled; i++)
+        // Values strictly within 3σ of the mean: on sorted values, a contiguous range.
+        var limit = 3 * Math.Sqrt(variance / values.Length);
+        var low = 0;
+        while (low < values.Length && !(Math.Abs(values[low] - mean) < limit))
         {
-            if (Math.Abs(values[i] - mean) < limit)
-            {
-                values[kept++] = values[i];
-            }
+            low++;
         }
 
+        var high = values.Length;
+        while (high > low && !(Math.Abs(values[high - 1] - mean) < limit))
+        {
+            high--;
+        }
+
+        var kept = high - low;
         if (kept > 100)
         {
-            W = ShapiroWilk.Test(values[..kept]).W;
+            W = ShapiroWilk.TestSorted(values[low..high]).W;
             LowestW = double.IsNaN(LowestW) ? W : Math.Min(LowestW, W);
             Samples = kept;
             Flagged = W < _options.Threshold;
@@ -178,8 +196,8 @@ public sealed class PradaDetector
     private sealed class ClassTrack(int capacity, int dimensions, int window)
     {
         // Grown on demand: most clients' growing sets stay far below the cap, and the cap's worth of
-        // points (4,096 x 128 doubles, 4 MiB) allocated up front would be paid by every client.
-        private double[] _points = [];
+        // points (4,096 x 128 floats, 2 MiB) allocated up front would be paid by every client.
+        private float[] _points = [];
         private readonly double[] _distances = new double[window];
         private int _next;
         private long _growingCount;
@@ -200,7 +218,7 @@ public sealed class PradaDetector
         /// <summary>Population standard deviation of every growing-set distance recorded (with the first 0).</summary>
         public double GrowingStd => Math.Sqrt(Math.Max(0, _growingSumOfSquares / _growingCount - GrowingMean * GrowingMean));
 
-        public void Add(ReadOnlySpan<double> features)
+        public void Add(ReadOnlySpan<float> features)
         {
             if (_next == _points.Length / dimensions && _points.Length < capacity * dimensions)
             {
@@ -219,15 +237,24 @@ public sealed class PradaDetector
             _growingSumOfSquares += d * d;
         }
 
-        public void AddDistance(double d) => _distances[_distanceTotal++ % _distances.Length] = d;
+        public ReadOnlySpan<double> Distances => _distances.AsSpan(0, DistanceCount);
 
-        public double NearestDistance(ReadOnlySpan<double> features)
+        /// <summary>Appends to the window; answers the distance it pushed out, if it was full.</summary>
+        public double? AddDistance(double d)
+        {
+            var slot = (int)(_distanceTotal++ % _distances.Length);
+            double? evicted = _distanceTotal > _distances.Length ? _distances[slot] : null;
+            _distances[slot] = d;
+            return evicted;
+        }
+
+        public double NearestDistance(ReadOnlySpan<double> query)
         {
             var best = double.PositiveInfinity;
             var points = _points.AsSpan(0, Count * dimensions);
             for (var i = 0; i < Count; i++)
             {
-                var squared = SquaredDistance.Of(points.Slice(i * dimensions, dimensions), features);
+                var squared = SquaredDistance.Of(points.Slice(i * dimensions, dimensions), query);
                 if (squared < best)
                 {
                     best = squared;
@@ -235,14 +262,6 @@ public sealed class PradaDetector
             }
 
             return Math.Sqrt(best);
-        }
-
-        /// <summary>Copies the window oldest first (the order does not matter to the test).</summary>
-        public int CopyDistances(Span<double> destination)
-        {
-            var count = DistanceCount;
-            _distances.AsSpan(0, count).CopyTo(destination);
-            return count;
         }
     }
 }

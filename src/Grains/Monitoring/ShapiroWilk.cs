@@ -24,24 +24,56 @@ public static class ShapiroWilk
 
     public static Result Test(ReadOnlySpan<double> sample)
     {
-        var n = sample.Length;
-        if (n < 3)
-        {
-            throw new ArgumentException($"Shapiro-Wilk needs at least 3 values; got {n}.", nameof(sample));
-        }
-
-        var rented = ArrayPool<double>.Shared.Rent(n + n / 2);
+        RequireEnough(sample.Length, nameof(sample));
+        var rented = ArrayPool<double>.Shared.Rent(sample.Length);
         try
         {
-            var sorted = rented.AsSpan(0, n);
+            var sorted = rented.AsSpan(0, sample.Length);
             sample.CopyTo(sorted);
             sorted.Sort();
-            if (sorted[n - 1] - sorted[0] < 1e-19)
-            {
-                return new Result(1, 1);
-            }
+            return OfSorted(sorted);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
 
-            var a = rented.AsSpan(n, n / 2);
+    /// <summary>The same test for a sample already in ascending order (PRADA keeps its pool sorted), without the copy and sort.</summary>
+    public static Result TestSorted(ReadOnlySpan<double> sorted)
+    {
+        RequireEnough(sorted.Length, nameof(sorted));
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] < sorted[i - 1])
+            {
+                throw new ArgumentException($"The sample is not in ascending order at {i}.", nameof(sorted));
+            }
+        }
+
+        return OfSorted(sorted);
+    }
+
+    private static void RequireEnough(int n, string parameter)
+    {
+        if (n < 3)
+        {
+            throw new ArgumentException($"Shapiro-Wilk needs at least 3 values; got {n}.", parameter);
+        }
+    }
+
+    private static Result OfSorted(ReadOnlySpan<double> sorted)
+    {
+        var n = sorted.Length;
+        if (sorted[n - 1] - sorted[0] < 1e-19)
+        {
+            return new Result(1, 1);
+        }
+
+        var rented = ArrayPool<double>.Shared.Rent(n / 2);
+        try
+        {
+            var a = rented.AsSpan(0, n / 2);
             Coefficients(n, a);
             var w = Statistic(sorted, a);
             if (n == 3 && w < 0.75)

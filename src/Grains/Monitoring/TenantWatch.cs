@@ -39,7 +39,7 @@ public sealed class TenantWatch
     public long WindowQueries => _windowTotal;
 
     /// <summary>Learns from one young key's queries; answers the keys to raise now (empty: none) and why.</summary>
-    public (IReadOnlyList<string> Involved, string? Reason) Observe(string client, ReadOnlySpan<double> features, ReadOnlySpan<int> predicted, int dimensions, DateTimeOffset at)
+    public (IReadOnlyList<string> Involved, string? Reason) Observe(string client, ReadOnlySpan<float> features, ReadOnlySpan<int> predicted, int dimensions, DateTimeOffset at)
     {
         for (var r = 0; r < predicted.Length; r++)
         {

@@ -18,7 +18,7 @@ public interface ITenantGrain : IGrainWithStringKey
 /// What a client's grain tells its tenant about one request: the queries in PRADA's feature space and
 /// the predicted classes. Features are Rows x Dimensions values.
 /// </summary>
-public sealed record TenantObservation(string Client, string Model, int Rows, int Dimensions, int Classes, double[] Features, int[] PredictedClasses, DateTimeOffset At);
+public sealed record TenantObservation(string Client, string Model, int Rows, int Dimensions, int Classes, float[] Features, int[] PredictedClasses, DateTimeOffset At);
 
 /// <summary>The tenant's watch as operators see it: which keys it raised, and why.</summary>
 public sealed record TenantStatus(long Observed, double PooledW, bool PooledFlagged, long WindowQueries, IReadOnlyList<string> RaisedClients, string? LastReason);

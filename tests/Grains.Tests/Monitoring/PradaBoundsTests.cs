@@ -8,7 +8,7 @@ public sealed class PradaBoundsTests
     public void A_full_class_replaces_its_oldest_point()
     {
         var detector = new PradaDetector(1, 1, new PradaOptions { GrowingSetCapacity = 4 });
-        foreach (var x in new double[] { 0, 10, 30, 70, 150 })
+        foreach (var x in new float[] { 0, 10, 30, 70, 150 })
         {
             detector.Observe([x], 0);
         }
@@ -23,7 +23,7 @@ public sealed class PradaBoundsTests
     {
         var detector = new PradaDetector(10, 16, new PradaOptions { GrowingSetCapacity = 1_000 });
         var random = new Random(4);
-        var x = new double[16];
+        var x = new float[16];
 
         Observe(detector, random, x, 50);
         Assert.True(detector.AllocatedPointValues <= 2 * 10 * 16 * Math.Max(16, detector.GrowingSetSize),
@@ -40,16 +40,16 @@ public sealed class PradaBoundsTests
     public void Features_of_the_wrong_length_are_refused()
     {
         var detector = new PradaDetector(2, 8, new PradaOptions());
-        Assert.Throws<ArgumentException>(() => detector.Observe(new double[7], 0));
+        Assert.Throws<ArgumentException>(() => detector.Observe(new float[7], 0));
     }
 
-    private static void Observe(PradaDetector detector, Random random, double[] x, int queries)
+    private static void Observe(PradaDetector detector, Random random, float[] x, int queries)
     {
         for (var q = 0; q < queries; q++)
         {
             for (var i = 0; i < x.Length; i++)
             {
-                x[i] = random.NextDouble() * 1_000;
+                x[i] = (float)(random.NextDouble() * 1_000);
             }
 
             detector.Observe(x, q % 10);

@@ -10,12 +10,12 @@ public sealed class PradaManyClassesTests
         // 20 classes x 400 distances: the pooled test sees up to 8,000 values, beyond AS R94's tabled 5,000.
         var detector = new PradaDetector(20, 4, new PradaOptions());
         var random = new Random(2);
-        var x = new double[4];
+        var x = new float[4];
         for (var q = 0; q < 12_000; q++)
         {
             for (var i = 0; i < x.Length; i++)
             {
-                x[i] = Gaussian(random);
+                x[i] = (float)Gaussian(random);
             }
 
             detector.Observe(x, q % 20);

@@ -19,7 +19,7 @@ public sealed class PradaReplayTests
             Path.Combine(RepositoryFiles.Root, "tests", "Grains.Tests", "Fixtures", "Prada", $"{stream}.json")));
         var root = fixture.RootElement;
         var dimensions = root.GetProperty("dimensions").GetInt32();
-        var points = root.GetProperty("points").EnumerateArray().Select(p => p.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        var points = root.GetProperty("points").EnumerateArray().Select(p => p.EnumerateArray().Select(v => FloatOf(v.GetDouble())).ToArray()).ToArray();
         var steps = root.GetProperty("steps").EnumerateArray().ToArray();
         // Bounds far above the stream's size: the replay is unbounded.
         var detector = new PradaDetector(root.GetProperty("classes").GetInt32(), dimensions,
@@ -59,17 +59,24 @@ public sealed class PradaReplayTests
         Assert.Equal(endsFlagged, detector.Flagged);
     }
 
+    /// <summary>The detector stores float features (as the service's feature spaces are), so the fixture holds float values.</summary>
+    private static float FloatOf(double value)
+    {
+        var single = (float)value;
+        return single == value ? single : throw new InvalidDataException($"The fixture's {value} is not a float; regenerate it with lab/fixtures/prada_replay.py.");
+    }
+
     [Fact]
     public void Memory_stays_bounded_on_a_long_stream()
     {
         var detector = new PradaDetector(10, 8, new PradaOptions { GrowingSetCapacity = 200, DistanceWindow = 50 });
         var random = new Random(1);
-        var x = new double[8];
+        var x = new float[8];
         for (var q = 0; q < 20_000; q++)
         {
             for (var i = 0; i < 8; i++)
             {
-                x[i] = random.NextDouble() * 100;
+                x[i] = (float)(random.NextDouble() * 100);
             }
 
             detector.Observe(x, q % 10);

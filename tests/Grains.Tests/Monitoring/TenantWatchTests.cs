@@ -56,6 +56,6 @@ public sealed class TenantWatchTests
         Assert.True(watch.WindowQueries <= 70);
     }
 
-    private static double[] Features(Random random, int rows, int dimensions) =>
-        Enumerable.Range(0, rows * dimensions).Select(_ => random.NextDouble() * 10).ToArray();
+    private static float[] Features(Random random, int rows, int dimensions) =>
+        Enumerable.Range(0, rows * dimensions).Select(_ => (float)(random.NextDouble() * 10)).ToArray();
 }
