@@ -17,4 +17,16 @@ public sealed class InferenceOptions
 
     /// <summary>Threads ONNX Runtime uses inside one run.</summary>
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>
+    /// Where MAD's surrogate posterior comes from (see <see cref="Inference.SurrogatePosterior"/>): the mean
+    /// the manifest carries (default; no second model run), or the surrogate model run on every row.
+    /// </summary>
+    public SurrogateSource SurrogatePosterior { get; set; } = SurrogateSource.Mean;
+}
+
+public enum SurrogateSource
+{
+    Mean,
+    PerInput,
 }

@@ -14,7 +14,7 @@ namespace Mirage.Grains.Inference;
 public sealed class InferencePool : IDisposable
 {
     private readonly IInferenceModel _model;
-    private readonly IInferenceModel? _surrogate;
+    private readonly SurrogatePosterior _surrogate;
     private readonly PerturbationCatalog _perturbations;
     private readonly InferenceOptions _options;
     private readonly Channel<InferenceRequest> _requests;
@@ -28,13 +28,14 @@ public sealed class InferencePool : IDisposable
     public InferencePool(
         string name,
         IInferenceModel model,
-        IInferenceModel? surrogate,
+        SurrogatePosterior? surrogate,
         PerturbationCatalog perturbations,
         InferenceOptions options)
     {
         Name = name;
         _model = model;
-        _surrogate = surrogate;
+        // With no surrogate, MAD's posterior comes from the victim itself (ALGORITHMS.md).
+        _surrogate = surrogate ?? SurrogatePosterior.PerInput(model, owns: false);
         _perturbations = perturbations;
         _options = options;
         _requests = Channel.CreateBounded<InferenceRequest>(new BoundedChannelOptions(options.QueueCapacity)
@@ -103,7 +104,7 @@ public sealed class InferencePool : IDisposable
         }
 
         _model.Dispose();
-        _surrogate?.Dispose();
+        _surrogate.Dispose();
     }
 
     private void GatherBatches()
@@ -190,9 +191,7 @@ public sealed class InferencePool : IDisposable
             _model.Run(inputs.AsSpan(0, rows * inputLength), rows, probabilities.AsSpan(0, rows * classes), default);
             if (surrogate is not null)
             {
-                // MAD's closed form needs only the surrogate's posterior; with no surrogate, the victim's.
-                var surrogateModel = _surrogate ?? _model;
-                surrogateModel.Run(inputs.AsSpan(0, rows * inputLength), rows, surrogate.AsSpan(0, rows * classes), default);
+                _surrogate.Fill(inputs.AsSpan(0, rows * inputLength), rows, surrogate.AsSpan(0, rows * classes));
             }
 
             Interlocked.Increment(ref _runs);

@@ -13,6 +13,9 @@ public sealed record ModelManifest
     /// <summary>MAD's randomly initialised surrogate of the same architecture, relative to the manifest.</summary>
     public string? Surrogate { get; init; }
 
+    /// <summary>The surrogate's mean posterior over the victim's training images (one value per class), written by the lab.</summary>
+    public double[]? SurrogateMeanPosterior { get; init; }
+
     public string InputName { get; init; } = "input";
 
     public string ProbabilitiesOutput { get; init; } = "probs";
@@ -62,6 +65,10 @@ public sealed record ModelManifest
             _ when manifest.InputShape.Any(d => d <= 0) => "\"inputShape\" has a dimension that is not positive",
             { Classes: < 2 } => "\"classes\" must be at least 2",
             _ when manifest.Labels.Length != manifest.Classes => $"\"labels\" has {manifest.Labels.Length} names for {manifest.Classes} classes",
+            { SurrogateMeanPosterior: { } mean } when mean.Length != manifest.Classes =>
+                $"\"surrogateMeanPosterior\" has {mean.Length} values for {manifest.Classes} classes",
+            { SurrogateMeanPosterior: { } mean } when mean.Any(p => !(p >= 0) || !double.IsFinite(p)) || Math.Abs(mean.Sum() - 1) > 1e-3 =>
+                "\"surrogateMeanPosterior\" must be non-negative values that sum to 1",
             _ => null,
         };
         return problem is null

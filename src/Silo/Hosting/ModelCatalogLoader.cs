@@ -22,9 +22,6 @@ internal static class ModelCatalogLoader
         {
             var manifest = ModelManifest.Load(path);
             var victim = Open(onnx, manifest.ModelPath, manifest.ProbabilitiesOutput, manifest.EmbeddingOutput, sessionOptions);
-            var surrogate = manifest.SurrogatePath is { } surrogatePath
-                ? Open(onnx, surrogatePath, manifest.ProbabilitiesOutput, null, sessionOptions)
-                : null;
             var expected = manifest.InputShape.Aggregate(1, (a, d) => a * d);
             if (victim.InputLength != expected || victim.Classes != manifest.Classes)
             {
@@ -33,15 +30,36 @@ internal static class ModelCatalogLoader
                     $"its manifest says {expected} ({string.Join('x', manifest.InputShape)}) and {manifest.Classes}.");
             }
 
+            var surrogate = Surrogate(manifest, options.Inference.SurrogatePosterior, onnx, sessionOptions, logger);
             var pool = new InferencePool(manifest.Name, victim, surrogate, perturbations, options.Inference);
             models.Add(new ServedModel(manifest.Name, manifest.InputShape, manifest.Labels, pool));
             logger.LogInformation(
-                "Model {Model} loaded ({Shape} -> {Classes} classes, surrogate: {Surrogate}, provider: {Provider}, ONNX Runtime {Version})",
-                manifest.Name, string.Join('x', manifest.InputShape), manifest.Classes, surrogate is not null,
-                victim.Session.ExecutionProvider, onnx.Version);
+                "Model {Model} loaded ({Shape} -> {Classes} classes, MAD's surrogate posterior: {Surrogate}, provider: {Provider}, ONNX Runtime {Version})",
+                manifest.Name, string.Join('x', manifest.InputShape), manifest.Classes,
+                surrogate?.Description ?? "the victim itself", victim.Session.ExecutionProvider, onnx.Version);
         }
 
         return new ModelCatalog(models);
+    }
+
+    private static SurrogatePosterior? Surrogate(
+        ModelManifest manifest, SurrogateSource source, OnnxEnvironment onnx, OnnxSessionOptions sessionOptions, ILogger logger)
+    {
+        if (source == SurrogateSource.Mean && manifest.SurrogateMeanPosterior is { } mean)
+        {
+            return SurrogatePosterior.Mean(mean);
+        }
+
+        if (source == SurrogateSource.Mean)
+        {
+            logger.LogWarning(
+                "Model {Model}: the manifest has no surrogateMeanPosterior, so MAD runs the surrogate on every row " +
+                "(run lab/train_victim.py --surrogate-posterior-only to add it)", manifest.Name);
+        }
+
+        return manifest.SurrogatePath is { } path
+            ? SurrogatePosterior.PerInput(Open(onnx, path, manifest.ProbabilitiesOutput, null, sessionOptions), owns: true)
+            : null;
     }
 
     private static OnnxInferenceModel Open(

@@ -22,6 +22,19 @@ public sealed class ModelManifestTests : IDisposable
         Assert.Equal("Ankle boot", manifest.Labels[9]);
         Assert.True(File.Exists(manifest.ModelPath), manifest.ModelPath);
         Assert.True(File.Exists(manifest.SurrogatePath), manifest.SurrogatePath);
+        Assert.Equal(10, manifest.SurrogateMeanPosterior!.Length);
+        Assert.Equal(1, manifest.SurrogateMeanPosterior.Sum(), 1e-5);
+    }
+
+    [Theory]
+    [InlineData("[0.5, 0.2, 0.3]", "3 values for 2 classes")]
+    [InlineData("[1.2, -0.2]", "non-negative values that sum to 1")]
+    [InlineData("[0.2, 0.2]", "non-negative values that sum to 1")]
+    public void A_surrogate_mean_posterior_that_does_not_fit_is_refused(string posterior, string problem)
+    {
+        var json = Valid();
+        json["surrogateMeanPosterior"] = JsonNode.Parse(posterior);
+        AssertRefused(json, problem);
     }
 
     [Fact]
