@@ -9,8 +9,9 @@ namespace Mirage.Grains.Inference;
 /// <item><see cref="PerInput"/> runs the surrogate on every row, as the reference does: a second model run
 /// of the victim's size for every MAD row.</item>
 /// <item><see cref="Mean"/> answers the surrogate's mean posterior over the victim's training images (the
-/// lab writes it into the manifest): no model run. MAD then picks the same target as per input for about
-/// 97% (extreme oracle) and 98% (argmax oracle) of test images; docs/PERFORMANCE.md has the numbers.</item>
+/// lab writes it into the manifest): no model run. MAD then gives the same answer as per input for 84-95%
+/// of rows, and otherwise another poisoned answer within the same budget (lab/surrogate_agreement.py;
+/// docs/PERFORMANCE.md has the numbers and the lab's attack results with this source).</item>
 /// </list>
 /// </summary>
 public abstract class SurrogatePosterior : IDisposable
