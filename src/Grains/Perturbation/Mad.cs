@@ -1,5 +1,6 @@
-using System.Buffers;
-using System.Numerics.Tensors;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Mirage.Interfaces.Defense;
 
 namespace Mirage.Grains.Perturbation;
@@ -20,7 +21,6 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
 
     private const int ExhaustiveClasses = 10;
     private const double TieBreak = 1e-5;
-    private const int MaskColumns = 6;
 
     public double Epsilon { get; } = epsilon;
 
@@ -30,16 +30,12 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
 
     public bool NeedsSurrogate => true;
 
+    // No zeroing of the stack buffers: every one is written before it is read.
+    [SkipLocalsInit]
     public void Apply(Span<float> posteriors, int classes, PerturbationInputs inputs)
     {
         var surrogate = inputs.Surrogate.IsEmpty ? posteriors : inputs.Surrogate;
         Span<double> scratch = classes <= 256 ? stackalloc double[3 * classes] : new double[3 * classes];
-        // The exhaustive argmax search keeps six numbers per candidate mask (≤ 512 of them): 24 KB, pooled
-        // rather than stack-allocated because the stack's copy would be zeroed on every call.
-        var maskBuffer = ArgmaxOracle && classes <= ExhaustiveClasses
-            ? ArrayPool<double>.Shared.Rent(MaskColumns << (classes - 1))
-            : [];
-        var masks = maskBuffer.AsSpan();
         var y = scratch[..classes];
         var p = scratch.Slice(classes, classes);
         var target = scratch.Slice(2 * classes, classes);
@@ -54,7 +50,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
 
             if (ArgmaxOracle)
             {
-                ArgmaxTarget(y, p, target, masks);
+                ArgmaxTarget(y, p, target);
             }
             else
             {
@@ -73,11 +69,6 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             {
                 row[k] = (float)(y[k] / sum);
             }
-        }
-
-        if (maskBuffer.Length > 0)
-        {
-            ArrayPool<double>.Shared.Return(maskBuffer);
         }
     }
 
@@ -136,9 +127,11 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
     /// <summary>
     /// The best normalised 0/1 vector containing y's top class: all 2^(K−1) of them for K ≤ 10, greedy
     /// above. A candidate is the top class (weight 1 + 1e-5) plus a set S of others (weight 1 each), so its
-    /// objective needs only |S|, Σ_S p and Σ_S (p − y): each candidate costs O(1), not O(K).
+    /// objective needs only |S|, Σ_S p and Σ_S (p − y): each candidate costs O(1), not O(K). Internal so the
+    /// tests can hold its choice, bit for bit, against a straightforward ranking.
     /// </summary>
-    private static void ArgmaxTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target, Span<double> masks)
+    [SkipLocalsInit]
+    internal static void ArgmaxTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target)
     {
         var classes = y.Length;
         var top = 0;
@@ -153,17 +146,21 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         var geometry = new CandidateGeometry(y, p, top);
         if (classes <= ExhaustiveClasses)
         {
-            // Subsets of the other K − 1 classes as bit masks.
-            Span<int> others = stackalloc int[classes - 1];
-            for (int k = 0, i = 0; k < classes; k++)
+            // Subsets of the other K − 1 classes as bit masks: bit i stands for the i-th class other than the top
+            // one, and all a mask's objective needs of that class is p and p − y.
+            Span<double> otherP = stackalloc double[ExhaustiveClasses - 1];
+            Span<double> otherD = stackalloc double[ExhaustiveClasses - 1];
+            var others = 0;
+            for (var k = 0; k < classes; k++)
             {
                 if (k != top)
                 {
-                    others[i++] = k;
+                    otherP[others] = p[k];
+                    otherD[others++] = p[k] - y[k];
                 }
             }
 
-            FillSubset(target, top, geometry.BestMask(y, p, others, masks));
+            FillSubset(target, top, geometry.BestMask(otherP[..others], otherD[..others]));
             return;
         }
 
@@ -253,72 +250,211 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         }
 
         /// <summary>
-        /// The best mask over <paramref name="others"/> (first on ties). With n = |S|, T = n + 1 + 1e-5,
-        /// w = 1 + 1e-5 and d = p − y, a candidate c has ‖p − c‖² = ‖p‖² − 2(w·p_top + Σ_S p)/T + (w² + n)/T²
+        /// The best mask over the other classes (first on ties), given each one's p and d = p − y. With n = |S|,
+        /// T = n + 1 + 1e-5 and w = 1 + 1e-5, a candidate c has ‖p − c‖² = ‖p‖² − 2(w·p_top + Σ_S p)/T + (w² + n)/T²
         /// and (p − c)·d = p·d − (w·d_top + Σ_S d)/T, both linear in the mask's sums. The objective
-        /// 2 − 2·(p − c)·d / (‖p − c‖‖d‖) is largest where (p − c)·d / ‖p − c‖ is smallest, so all masks are
-        /// ranked at once with SIMD: two multiply-adds, a square root, a division and a minimum. Degenerate
-        /// rows (y = p, or a candidate equal to p) go through the full objective one mask at a time.
+        /// 2 − 2·(p − c)·d / (‖p − c‖‖d‖) is largest where (p − c)·d / ‖p − c‖ is smallest, so the masks are
+        /// ranked by that ratio, a SIMD vector of consecutive masks at a time. Degenerate rows (y = p, or a
+        /// candidate equal to p) go through the full objective one mask at a time.
         /// </summary>
-        public int BestMask(ReadOnlySpan<double> y, ReadOnlySpan<double> p, ReadOnlySpan<int> others, Span<double> masks)
+        /// <remarks>
+        /// Every number is computed with the same operations in the same order as the straightforward version
+        /// (sums built by sum(mask) = sum(mask without its lowest bit) + value(lowest bit), then multiply, add,
+        /// square root, divide, first minimum), so the choice is bit-for-bit that version's. Nothing is stored
+        /// per mask (that version wrote six 512-long columns per row into a rented 24 KB buffer), which is what
+        /// made it cost about 2 µs a row.
+        /// </remarks>
+        [SkipLocalsInit]
+        public int BestMask(ReadOnlySpan<double> otherP, ReadOnlySpan<double> otherD)
         {
-            var count = 1 << others.Length;
-            var sumP = masks[..count];
-            var sumD = masks.Slice(count, count);
-            var normPC2 = masks.Slice(2 * count, count);
-            var offset = masks.Slice(3 * count, count);
-            var dot = masks.Slice(4 * count, count);
-            var dotOffset = masks.Slice(5 * count, count);
+            var count = 1 << otherP.Length;
 
-            // Per subset size: the coefficients of the two linear forms.
-            Span<double> bySize = stackalloc double[4 * (ExhaustiveClasses + 1)];
-            var weightTop = 1 + TieBreak;
-            for (var n = 0; n <= others.Length; n++)
+            // A mask's low laneBits bits pick its lane in a vector, the rest its block (one vector per block).
+            var laneBits = count >= Lanes.Count ? Lanes.Bits : 0;
+            var blocks = count >> laneBits;
+
+            // Sums of p and d over each block's own bits, by the recurrence above: the lanes then add their low bits
+            // on top, highest first, which is the order the recurrence adds them in too.
+            Span<double> blockP = stackalloc double[blocks];
+            Span<double> blockD = stackalloc double[blocks];
+            blockP[0] = blockD[0] = 0;
+            for (var b = 1; b < blocks; b++)
             {
-                var total = n + 1 + TieBreak;
-                bySize[4 * n] = -2 / total;
-                bySize[4 * n + 1] = _normP2 - 2 * weightTop * _pTop / total + (weightTop * weightTop + n) / (total * total);
-                bySize[4 * n + 2] = -1 / total;
-                bySize[4 * n + 3] = _dotPD - weightTop * _dTop / total;
-            }
-
-            // Each mask's sums extend those of the mask without its lowest bit; the slopes land where the
-            // multiply-adds below write their results.
-            sumP[0] = sumD[0] = 0;
-            for (var mask = 0; mask < count; mask++)
-            {
-                if (mask > 0)
-                {
-                    var rest = mask & (mask - 1);
-                    var k = others[System.Numerics.BitOperations.TrailingZeroCount(mask)];
-                    sumP[mask] = sumP[rest] + p[k];
-                    sumD[mask] = sumD[rest] + (p[k] - y[k]);
-                }
-
-                var n = System.Numerics.BitOperations.PopCount((uint)mask);
-                normPC2[mask] = bySize[4 * n];
-                offset[mask] = bySize[4 * n + 1];
-                dot[mask] = bySize[4 * n + 2];
-                dotOffset[mask] = bySize[4 * n + 3];
+                var rest = b & (b - 1);
+                var i = laneBits + BitOperations.TrailingZeroCount(b);
+                blockP[b] = blockP[rest] + otherP[i];
+                blockD[b] = blockD[rest] + otherD[i];
             }
 
             if (_normD * _normD > 1e-24)
             {
-                TensorPrimitives.MultiplyAdd(sumP, normPC2, offset, normPC2);
-                if (TensorPrimitives.Min(normPC2) > 1e-24)
+                // Per subset size n, the offsets of the two linear forms (their slopes, −2/T and −1/T, do not
+                // depend on the row).
+                Span<double> offsetP = stackalloc double[ExhaustiveClasses];
+                Span<double> offsetD = stackalloc double[ExhaustiveClasses];
+                var weightTop = 1 + TieBreak;
+                for (var n = 0; n <= otherP.Length; n++)
                 {
-                    TensorPrimitives.Sqrt(normPC2, normPC2);
-                    TensorPrimitives.MultiplyAdd(sumD, dot, dotOffset, dot);
-                    TensorPrimitives.Divide(dot, normPC2, dot);
-                    return TensorPrimitives.IndexOfMin(dot);
+                    var total = n + 1 + TieBreak;
+                    offsetP[n] = _normP2 - 2 * weightTop * _pTop / total + (weightTop * weightTop + n) / (total * total);
+                    offsetD[n] = _dotPD - weightTop * _dTop / total;
+                }
+
+                var best = laneBits > 0
+                    ? RankByLanes(otherP, otherD, blockP, blockD, offsetP, offsetD, laneBits)
+                    : RankOneByOne(blockP, blockD, offsetP, offsetD);
+                if (best >= 0)
+                {
+                    return best;
                 }
             }
 
+            return RankByObjective(otherP, otherD, blockP, blockD, laneBits);
+        }
+
+        /// <summary>The first mask with the smallest ratio, a vector at a time; −1 if a candidate equals p.</summary>
+        [SkipLocalsInit]
+        private static int RankByLanes(
+            ReadOnlySpan<double> otherP,
+            ReadOnlySpan<double> otherD,
+            ReadOnlySpan<double> blockP,
+            ReadOnlySpan<double> blockD,
+            ReadOnlySpan<double> offsetP,
+            ReadOnlySpan<double> offsetD,
+            int laneBits)
+        {
+            var lanes = Lanes.Count;
+
+            // What each lane adds to its block's sums, one vector per step: step t adds, in lane j, the value of
+            // j's t-th highest bit, or 0 once j has no more bits (adding +0 leaves every sum as it is: none is −0).
+            Span<double> stepValues = stackalloc double[2 * laneBits * lanes];
+            stepValues.Clear();
+            var stepP = stepValues[..(laneBits * lanes)];
+            var stepD = stepValues[(laneBits * lanes)..];
+            for (var j = 1; j < lanes; j++)
+            {
+                for (int bit = laneBits - 1, t = 0; bit >= 0; bit--)
+                {
+                    if ((j & (1 << bit)) != 0)
+                    {
+                        stepP[t * lanes + j] = otherP[bit];
+                        stepD[t++ * lanes + j] = otherD[bit];
+                    }
+                }
+            }
+
+            // The offsets per block, by the number m of the block's own bits: lane j's mask has m + popcount(j).
+            var blockSizes = otherP.Length - laneBits + 1;
+            Span<double> offsetValues = stackalloc double[2 * blockSizes * lanes];
+            var laneOffsetP = offsetValues[..(blockSizes * lanes)];
+            var laneOffsetD = offsetValues[(blockSizes * lanes)..];
+            for (var m = 0; m < blockSizes; m++)
+            {
+                for (var j = 0; j < lanes; j++)
+                {
+                    var n = m + BitOperations.PopCount((uint)j);
+                    laneOffsetP[m * lanes + j] = offsetP[n];
+                    laneOffsetD[m * lanes + j] = offsetD[n];
+                }
+            }
+
+            var addP = MemoryMarshal.Cast<double, Vector<double>>(stepP);
+            var addD = MemoryMarshal.Cast<double, Vector<double>>(stepD);
+            var vectorOffsetP = MemoryMarshal.Cast<double, Vector<double>>(laneOffsetP);
+            var vectorOffsetD = MemoryMarshal.Cast<double, Vector<double>>(laneOffsetD);
+            var slopeP = Lanes.SlopeP;
+            var slopeD = Lanes.SlopeD;
+            var threshold = new Vector<double>(1e-24);
+            var step = new Vector<long>(lanes);
+            var allAbove = Vector<long>.AllBitsSet;
+            var best = new Vector<double>(double.PositiveInfinity);
+            var bestIndex = Lanes.Index;
+            var index = Lanes.Index;
+            for (var b = 0; b < blockP.Length; b++)
+            {
+                var m = BitOperations.PopCount((uint)b);
+                var sumP = new Vector<double>(blockP[b]);
+                var sumD = new Vector<double>(blockD[b]);
+                for (var t = 0; t < laneBits; t++)
+                {
+                    sumP += addP[t];
+                    sumD += addD[t];
+                }
+
+                var normPC2 = sumP * slopeP[m] + vectorOffsetP[m];
+                allAbove &= Vector.GreaterThan(normPC2, threshold);
+                var ratio = (sumD * slopeD[m] + vectorOffsetD[m]) / Vector.SquareRoot(normPC2);
+
+                // Strictly smaller only: each lane keeps the first of its equal minima.
+                var smaller = Vector.LessThan(ratio, best);
+                best = Vector.ConditionalSelect(smaller, ratio, best);
+                bestIndex = Vector.ConditionalSelect(smaller, index, bestIndex);
+                index += step;
+            }
+
+            // A NaN ‖p − c‖² fails the comparison too, so it also goes to the full objective. A NaN ratio beside
+            // finite ones needs an infinite input; such a row gets the best of the finite ratios (the
+            // TensorPrimitives version took the first NaN), an arbitrary but valid candidate either way.
+            if (!Vector.EqualsAll(allAbove, Vector<long>.AllBitsSet))
+            {
+                return -1;
+            }
+
+            var bestMask = (int)bestIndex[0];
+            var bestRatio = best[0];
+            for (var j = 1; j < lanes; j++)
+            {
+                if (best[j] < bestRatio || (best[j] == bestRatio && bestIndex[j] < bestMask))
+                {
+                    (bestRatio, bestMask) = (best[j], (int)bestIndex[j]);
+                }
+            }
+
+            return bestMask;
+        }
+
+        /// <summary>The same ranking one mask at a time (fewer masks than lanes, or no SIMD): blocks are masks.</summary>
+        private static int RankOneByOne(ReadOnlySpan<double> sumP, ReadOnlySpan<double> sumD, ReadOnlySpan<double> offsetP, ReadOnlySpan<double> offsetD)
+        {
+            var bestMask = 0;
+            var bestRatio = double.PositiveInfinity;
+            for (var mask = 0; mask < sumP.Length; mask++)
+            {
+                var n = BitOperations.PopCount((uint)mask);
+                var normPC2 = sumP[mask] * Lanes.SlopeP[n][0] + offsetP[n];
+                if (!(normPC2 > 1e-24))
+                {
+                    return -1;
+                }
+
+                var ratio = (sumD[mask] * Lanes.SlopeD[n][0] + offsetD[n]) / Math.Sqrt(normPC2);
+                if (ratio < bestRatio)
+                {
+                    (bestRatio, bestMask) = (ratio, mask);
+                }
+            }
+
+            return bestMask;
+        }
+
+        /// <summary>The first mask with the largest full objective: the fallback for degenerate rows.</summary>
+        private int RankByObjective(ReadOnlySpan<double> otherP, ReadOnlySpan<double> otherD, ReadOnlySpan<double> blockP, ReadOnlySpan<double> blockD, int laneBits)
+        {
             var bestMask = 0;
             var bestValue = Objective(0, 0, 0);
-            for (var mask = 1; mask < count; mask++)
+            for (var mask = 1; mask < 1 << otherP.Length; mask++)
             {
-                var value = Objective(System.Numerics.BitOperations.PopCount((uint)mask), sumP[mask], sumD[mask]);
+                var (sumP, sumD) = (blockP[mask >> laneBits], blockD[mask >> laneBits]);
+                for (var bit = laneBits - 1; bit >= 0; bit--)
+                {
+                    if ((mask & (1 << bit)) != 0)
+                    {
+                        sumP += otherP[bit];
+                        sumD += otherD[bit];
+                    }
+                }
+
+                var value = Objective(BitOperations.PopCount((uint)mask), sumP, sumD);
                 if (value > bestValue)
                 {
                     bestValue = value;
@@ -330,6 +466,53 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
         }
     }
 
+    /// <summary>
+    /// The layout of the vectorised ranking: how many masks share a vector, and the slopes −2/T and −1/T
+    /// (T = n + 1 + 1e-5) per block, where lane j of a block whose own bits number m has n = m + popcount(j).
+    /// </summary>
+    private static class Lanes
+    {
+        /// <summary>Masks per vector; 1 without SIMD hardware, where the ranking goes one mask at a time.</summary>
+        public static readonly int Count = Vector.IsHardwareAccelerated ? Vector<double>.Count : 1;
+
+        public static readonly int Bits = BitOperations.Log2((uint)Count);
+
+        /// <summary>0, 1, …, Count − 1: each lane's mask within its block.</summary>
+        public static readonly Vector<long> Index = CreateIndex();
+
+        public static readonly Vector<double>[] SlopeP = CreateSlopes(-2);
+
+        public static readonly Vector<double>[] SlopeD = CreateSlopes(-1);
+
+        private static Vector<long> CreateIndex()
+        {
+            Span<long> lanes = stackalloc long[Vector<long>.Count];
+            for (var j = 0; j < lanes.Length; j++)
+            {
+                lanes[j] = j;
+            }
+
+            return new Vector<long>(lanes);
+        }
+
+        private static Vector<double>[] CreateSlopes(double numerator)
+        {
+            var slopes = new Vector<double>[ExhaustiveClasses];
+            Span<double> lanes = stackalloc double[Vector<double>.Count];
+            for (var m = 0; m < slopes.Length; m++)
+            {
+                for (var j = 0; j < lanes.Length; j++)
+                {
+                    var total = m + BitOperations.PopCount((uint)j) + 1 + TieBreak;
+                    lanes[j] = numerator / total;
+                }
+
+                slopes[m] = new Vector<double>(lanes);
+            }
+
+            return slopes;
+        }
+    }
     /// <summary>The candidate of a mask over the classes other than <paramref name="top"/>.</summary>
     private static void FillSubset(Span<double> candidate, int top, int mask)
     {
