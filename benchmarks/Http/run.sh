@@ -50,10 +50,4 @@ run_silo --Mirage:Inference:MaxBatchSize=1 "${clean[@]}" "$@"
 scenario "batching off (MaxBatchSize=1), 32 callers" 1 32
 kill $silo; wait $silo 2>/dev/null || true
 
-# The cost of the defense: the demo tenant's first level answers with a fixed policy, batch 64.
-for policy in "none" "reverse_sigmoid --x:Beta=0.5 --x:Gamma=0.5" "mad --x:Epsilon=1 --x:Argmax=false" "mad --x:Epsilon=1 --x:Argmax=true"; do
-  read -r method params <<<"$policy"
-  run_silo "$level0:Name=fixed" "$level0:Threshold=0" "$level0:Policy:Method=$method" ${params//--x:/$level0:Policy:} "$@"
-  scenario "defense: $policy, 4 callers" 64 4
-  kill $silo; wait $silo 2>/dev/null || true
-done
+# The cost of each defense: benchmarks/Http/defense.sh.
