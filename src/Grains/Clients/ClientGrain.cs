@@ -29,6 +29,7 @@ public sealed class ClientGrain(
     private EscalationLadder _ladder = EscalationLadder.Default;
     private int _unwritten;
     private DateTimeOffset _lastWrite;
+    private ITimer? _flush;
 
     // Published atomically after every turn; the request path reads it without queueing behind turns.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
@@ -50,6 +51,7 @@ public sealed class ClientGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        StopFlushTimer();
         if (_unwritten > 0)
         {
             await _state.WriteStateAsync(cancellationToken);
@@ -71,6 +73,20 @@ public sealed class ClientGrain(
 
         _unwritten++;
         if (_unwritten >= persistence.WriteEveryObservations || observation.At - _lastWrite >= persistence.WriteEvery)
+        {
+            await WriteAsync();
+        }
+        else
+        {
+            // If no more traffic comes, write these after the cadence's time anyway. The timer calls the
+            // grain through its mailbox, like any caller, so the write is a turn of its own.
+            _flush ??= time.CreateTimer(static grain => ((ClientGrain)grain!).RequestFlush(), this, persistence.WriteEvery, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public async Task FlushAsync()
+    {
+        if (_unwritten > 0)
         {
             await WriteAsync();
         }
@@ -164,9 +180,32 @@ public sealed class ClientGrain(
 
     private async Task WriteAsync()
     {
+        StopFlushTimer();
         await _state.WriteStateAsync();
         _unwritten = 0;
         _lastWrite = time.GetUtcNow();
+    }
+
+    /// <summary>
+    /// Best effort, on a timer thread: a full mailbox, a deactivation or a silo shutting down in between
+    /// leaves the write to the next observation or to deactivation.
+    /// </summary>
+    private async void RequestFlush()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IClientGrain>(GrainKey).FlushAsync();
+        }
+        catch (Exception)
+        {
+            // Nothing is lost: the observations are still counted as unwritten by the activation.
+        }
+    }
+
+    private void StopFlushTimer()
+    {
+        _flush?.Dispose();
+        _flush = null;
     }
 
     private void UpdateSuspicion(DateTimeOffset now)

@@ -31,6 +31,13 @@ public interface IClientGrain : IGrainWithStringKey
 
     /// <summary>Raises the client to at least this suspicion (the tenant's watch caught a split attack).</summary>
     Task RaiseAsync(double suspicion, string reason);
+
+    /// <summary>
+    /// Writes observations the cadence has not written yet. The grain's own timer calls it when traffic
+    /// stops short of the cadence's count, so operators' lists (read from the store) lag by at most the
+    /// cadence's time.
+    /// </summary>
+    Task FlushAsync();
 }
 
 public static class ClientGrainKey

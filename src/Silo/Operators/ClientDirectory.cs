@@ -7,7 +7,7 @@ namespace Mirage.Silo.Operators;
 /// <summary>
 /// The operators' view of a tenant's clients: what the shared store holds (so every silo of a cluster
 /// sees every client), plus the configured clients that have not been seen yet; sorted and paged.
-/// Summaries are as fresh as the grains' last write (their cadence).
+/// Summaries are as fresh as the grains' last write: at most their cadence's time (5 s by default) behind.
 /// </summary>
 public sealed class ClientDirectory(ApiKeyDirectory keys, IGrainStorage storage)
 {

@@ -57,6 +57,25 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task Observations_short_of_the_cadences_count_are_written_after_its_time_even_when_traffic_stops()
+    {
+        using var silo = new SiloFactory()
+            .With("Mirage:Persistence:WriteEveryObservations", "1000")
+            .With("Mirage:Persistence:WriteEvery", "00:00:00.5");
+        for (var i = 0; i < 3; i++)
+        {
+            (await silo.ClientWithKey("demo-client-3").PostAsync(Predict, Body(Rows(i, 2)))).EnsureSuccessStatusCode();
+        }
+
+        // No further request: only the grain's own flush timer can bring the 6 queries into the operators' list.
+        await WaitFor(async () =>
+        {
+            var list = await silo.ClientWithKey("demo-operator").GetFromJsonAsync<JsonObject>("/v1/admin/clients?sort=queries");
+            return list!["clients"]!.AsArray().Any(c => (string?)c!["client"] == "demo-client-3" && (long)c["queries"]! == 6);
+        });
+    }
+
+    [Fact]
     public async Task Two_silos_on_one_store_list_each_others_clients()
     {
         var database = Path.Combine(Path.GetTempPath(), $"mirage-shared-{Guid.NewGuid():N}.db");
