@@ -19,15 +19,10 @@ store=$(mktemp -d)
 silo=
 trap '[ -n "$silo" ] && kill $silo 2>/dev/null; rm -rf "$store"' EXIT
 start_silo() {
-  rm -f "$store"/bench.db*
   # The demo tenant's only level answers "none", so the detector's escalation never changes what is
   # measured (the benchmark repeats 16 bodies, which PRADA rightly finds suspicious); the override does.
-  dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --urls $url "--Mirage:Storage:SqlitePath=$store/bench.db" \
-    --Mirage:Tenants:0:Escalation:Levels:0:Name=clean --Mirage:Tenants:0:Escalation:Levels:0:Threshold=0 \
-    --Mirage:Tenants:0:Escalation:Levels:0:Policy:Method=none "$@" >/tmp/mirage-bench-silo.log 2>&1 &
-  silo=$!
-  for _ in $(seq 100); do curl -fs $url/readyz >/dev/null 2>&1 && return; sleep 0.2; done
-  echo "silo did not start; see /tmp/mirage-bench-silo.log" >&2; exit 1
+  run_silo --Mirage:Tenants:0:Escalation:Levels:0:Name=clean --Mirage:Tenants:0:Escalation:Levels:0:Threshold=0 \
+    --Mirage:Tenants:0:Escalation:Levels:0:Policy:Method=none "$@"
 }
 
 pin() { # policy JSON

@@ -12,17 +12,8 @@ bash scripts/setup.sh >&2
 /usr/bin/env python3 benchmarks/Http/make-bodies.py
 source benchmarks/Http/common.sh
 
-# Each silo starts on an empty store, so no client carries a level over from an earlier scenario.
 store=$(mktemp -d)
 trap 'rm -rf "$store"' EXIT
-run_silo() {
-  rm -f "$store"/bench.db*
-  dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --urls http://127.0.0.1:8089 \
-    "--Mirage:Storage:SqlitePath=$store/bench.db" "$@" >/tmp/mirage-bench-silo.log 2>&1 &
-  silo=$!
-  for _ in $(seq 100); do curl -fs http://127.0.0.1:8089/readyz >/dev/null 2>&1 && return; sleep 0.2; done
-  echo "silo did not start; see /tmp/mirage-bench-silo.log" >&2; exit 1
-}
 
 scenario() { # name batch connections
   wrk_measure "$2" "$3" "$(( $3 < 2 ? 1 : 2 ))" http://127.0.0.1:8089
