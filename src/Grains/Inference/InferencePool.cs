@@ -60,6 +60,9 @@ public sealed class InferencePool : IDisposable
 
     public string Name { get; }
 
+    /// <summary>Where MAD's surrogate posterior comes from, for logs.</summary>
+    public string SurrogateDescription => _surrogate.Description;
+
     public int InputLength => _model.InputLength;
 
     public int Classes => _model.Classes;

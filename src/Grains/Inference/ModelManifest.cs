@@ -67,7 +67,7 @@ public sealed record ModelManifest
             _ when manifest.Labels.Length != manifest.Classes => $"\"labels\" has {manifest.Labels.Length} names for {manifest.Classes} classes",
             { SurrogateMeanPosterior: { } mean } when mean.Length != manifest.Classes =>
                 $"\"surrogateMeanPosterior\" has {mean.Length} values for {manifest.Classes} classes",
-            { SurrogateMeanPosterior: { } mean } when mean.Any(p => !(p >= 0) || !double.IsFinite(p)) || Math.Abs(mean.Sum() - 1) > 1e-3 =>
+            { SurrogateMeanPosterior: { } mean } when !SurrogatePosterior.IsDistribution(mean) =>
                 "\"surrogateMeanPosterior\" must be non-negative values that sum to 1",
             _ => null,
         };

@@ -28,6 +28,10 @@ public abstract class SurrogatePosterior : IDisposable
     /// <summary>The same posterior for every row (normalised to sum to 1).</summary>
     public static SurrogatePosterior Mean(IReadOnlyList<double> posterior) => new Constant(posterior);
 
+    /// <summary>What a mean posterior must be, here and in a model manifest: non-negative finite values summing to 1 (within 1e-3).</summary>
+    public static bool IsDistribution(IReadOnlyList<double> values) =>
+        values.All(p => p >= 0 && double.IsFinite(p)) && Math.Abs(values.Sum() - 1) <= 1e-3;
+
     public virtual void Dispose()
     {
         GC.SuppressFinalize(this);
@@ -57,12 +61,12 @@ public abstract class SurrogatePosterior : IDisposable
 
         public Constant(IReadOnlyList<double> posterior)
         {
-            var sum = posterior.Sum();
-            if (posterior.Count < 2 || posterior.Any(p => !(p >= 0) || !double.IsFinite(p)) || Math.Abs(sum - 1) > 1e-3)
+            if (posterior.Count < 2 || !IsDistribution(posterior))
             {
                 throw new ArgumentException("A mean surrogate posterior needs at least 2 non-negative finite values that sum to 1.", nameof(posterior));
             }
 
+            var sum = posterior.Sum();
             _posterior = [.. posterior.Select(p => (float)(p / sum))];
         }
 

@@ -513,6 +513,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             return slopes;
         }
     }
+
     /// <summary>The candidate of a mask over the classes other than <paramref name="top"/>.</summary>
     private static void FillSubset(Span<double> candidate, int top, int mask)
     {

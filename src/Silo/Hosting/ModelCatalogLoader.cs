@@ -36,7 +36,7 @@ internal static class ModelCatalogLoader
             logger.LogInformation(
                 "Model {Model} loaded ({Shape} -> {Classes} classes, MAD's surrogate posterior: {Surrogate}, provider: {Provider}, ONNX Runtime {Version})",
                 manifest.Name, string.Join('x', manifest.InputShape), manifest.Classes,
-                surrogate?.Description ?? "the victim itself", victim.Session.ExecutionProvider, onnx.Version);
+                pool.SurrogateDescription, victim.Session.ExecutionProvider, onnx.Version);
         }
 
         return new ModelCatalog(models);
