@@ -3,18 +3,13 @@ using Mirage.Grains.Perturbation;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Tests.TestSupport;
 using Mirage.Tests.Shared;
+using static Mirage.Tests.Shared.TestVectors;
 using Mirage.Interfaces.Defense;
 
 namespace Mirage.Grains.Tests.Inference;
 
 public sealed class InferencePoolTests
 {
-    private const int Pixels = 784;
-    private const int Classes = 10;
-
-    private static readonly float[] Inputs = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.inputs.f32"));
-    private static readonly float[] Expected = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32"));
-
     [Fact]
     public async Task Concurrent_requests_are_merged_into_fewer_model_runs_with_every_answer_correct()
     {
@@ -84,7 +79,7 @@ public sealed class InferencePoolTests
     {
         for (var k = 0; k < Classes; k++)
         {
-            Assert.True(Math.Abs(Expected[i * Classes + k] - actual[k]) <= 1e-5, $"row {i} class {k}");
+            Assert.True(Math.Abs(Probabilities[i * Classes + k] - actual[k]) <= 1e-5, $"row {i} class {k}");
         }
     }
 

@@ -4,6 +4,7 @@ using Mirage.Grains.Perturbation;
 using Mirage.Grains.Tests.TestSupport;
 using Mirage.Interfaces.Defense;
 using Mirage.Tests.Shared;
+using static Mirage.Tests.Shared.TestVectors;
 
 namespace Mirage.Grains.Tests.Inference;
 
@@ -14,13 +15,8 @@ namespace Mirage.Grains.Tests.Inference;
 /// </summary>
 public sealed class SurrogatePosteriorTests
 {
-    private const int Pixels = 784;
-    private const int Classes = 10;
     private const int Rows = 8;
 
-    private static readonly float[] Inputs = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.inputs.f32"));
-    private static readonly float[] Victim = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32"));
-    private static readonly float[] SurrogateProbabilities = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn-surrogate.probs.f32"));
     private static readonly PerturbationPolicy MadArgmax = new() { Method = PerturbationMethod.Mad, Epsilon = 1, Argmax = true };
 
     [Fact]
@@ -80,7 +76,7 @@ public sealed class SurrogatePosteriorTests
     /// <summary>The answer must be MAD-argmax applied to the victim's posteriors with these surrogate rows.</summary>
     private static void AssertMadOf(float[] surrogate, ReadOnlySpan<float> answered)
     {
-        var expected = Victim.AsSpan(0, Rows * Classes).ToArray();
+        var expected = Probabilities.AsSpan(0, Rows * Classes).ToArray();
         new Mad(1, MadNorm.L1, argmax: true).Apply(expected, Classes, new PerturbationInputs(surrogate, 0));
         for (var i = 0; i < expected.Length; i++)
         {
@@ -91,7 +87,7 @@ public sealed class SurrogatePosteriorTests
         var moved = 0.0;
         for (var i = 0; i < expected.Length; i++)
         {
-            moved += Math.Abs(answered[i] - Victim[i]);
+            moved += Math.Abs(answered[i] - Probabilities[i]);
         }
 
         Assert.True(moved > Rows * 0.5, $"MAD moved the answers by {moved} in L1 over {Rows} rows");

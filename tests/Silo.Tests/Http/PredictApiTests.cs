@@ -5,17 +5,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mirage.Silo.Tests.TestSupport;
 using Mirage.Tests.Shared;
+using static Mirage.Tests.Shared.TestVectors;
 
 namespace Mirage.Silo.Tests.Http;
 
 public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixture>
 {
-    private const int Pixels = 784;
-    private const int Classes = 10;
     private const string Predict = "/v1/models/fmnist-cnn/predict";
-
-    private static readonly float[] Inputs = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.inputs.f32"));
-    private static readonly float[] Expected = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32"));
 
     [Fact]
     public async Task Lists_the_model_with_its_shape_and_labels()
@@ -41,7 +37,7 @@ public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixtur
         Assert.InRange(probabilities.Sum(), 1 - 1e-5, 1 + 1e-5);
         for (var k = 0; k < Classes; k++)
         {
-            Assert.True(Math.Abs(probabilities[k] - Expected[k]) <= 1e-5, $"class {k}");
+            Assert.True(Math.Abs(probabilities[k] - Probabilities[k]) <= 1e-5, $"class {k}");
         }
 
         Assert.Equal(Array.IndexOf(probabilities, probabilities.Max()), (int)output["label"]!);
@@ -58,7 +54,7 @@ public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixtur
         for (var i = 0; i < 256; i++)
         {
             var probabilities = outputs[i]!["probabilities"]!.AsArray().Select(p => (double)p!).ToArray();
-            Assert.True(Math.Abs(probabilities[3] - Expected[i * Classes + 3]) <= 1e-5, $"row {i}");
+            Assert.True(Math.Abs(probabilities[3] - Probabilities[i * Classes + 3]) <= 1e-5, $"row {i}");
         }
     }
 

@@ -1,17 +1,13 @@
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Tests.TestSupport;
 using Mirage.Tests.Shared;
+using static Mirage.Tests.Shared.TestVectors;
 
 namespace Mirage.Grains.Tests.Inference.Onnx;
 
 /// <summary>What the inference pool relies on: the model's sizes, refusals before ORT is reached, no garbage per run.</summary>
 public sealed class OnnxInferenceModelTests
 {
-    private const int Pixels = 784;
-    private const int Classes = 10;
-
-    private static readonly float[] Inputs = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.inputs.f32"));
-
     [Fact]
     public void Reports_the_sizes_the_manifest_promises()
     {

@@ -1,18 +1,13 @@
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Tests.TestSupport;
 using Mirage.Tests.Shared;
+using static Mirage.Tests.Shared.TestVectors;
 
 namespace Mirage.Grains.Tests.Inference.Onnx;
 
 /// <summary>Native objects are released once, never while in use, whatever order .NET disposes them in.</summary>
 public sealed class OnnxLifetimeTests
 {
-    private const int Pixels = 784;
-    private const int Classes = 10;
-
-    private static readonly float[] Inputs = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.inputs.f32"));
-    private static readonly float[] Expected = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32"));
-
     [Fact]
     public void Dispose_while_runs_are_in_flight_lets_them_finish_and_refuses_later_ones()
     {
@@ -33,7 +28,7 @@ public sealed class OnnxLifetimeTests
                     model.Run(Inputs.AsSpan(i * Pixels, Pixels), 1, row, default);
                     for (var k = 0; k < Classes; k++)
                     {
-                        if (Math.Abs(row[k] - Expected[i * Classes + k]) > 1e-5)
+                        if (Math.Abs(row[k] - Probabilities[i * Classes + k]) > 1e-5)
                         {
                             Interlocked.Increment(ref wrongAnswers);
                         }
@@ -71,7 +66,7 @@ public sealed class OnnxLifetimeTests
         var row = new float[Classes];
         model.Run(Inputs.AsSpan(0, Pixels), 1, row, default);
 
-        Assert.Equal(Expected[..Classes], row, (e, a) => Math.Abs(e - a) <= 1e-5);
+        Assert.Equal(Probabilities[..Classes], row, (e, a) => Math.Abs(e - a) <= 1e-5);
         Assert.Throws<ObjectDisposedException>(() => onnx.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx")));
     }
 

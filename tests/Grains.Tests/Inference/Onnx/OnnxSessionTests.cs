@@ -3,6 +3,7 @@ using Mirage.Grains.Inference;
 using Mirage.Grains.Inference.Onnx;
 using Mirage.Grains.Tests.TestSupport;
 using Mirage.Tests.Shared;
+using static Mirage.Tests.Shared.TestVectors;
 
 namespace Mirage.Grains.Tests.Inference.Onnx;
 
@@ -10,12 +11,8 @@ namespace Mirage.Grains.Tests.Inference.Onnx;
 public sealed class OnnxSessionTests
 {
     private const int Vectors = 256;
-    private const int Pixels = 784;
-    private const int Classes = 10;
     private const int EmbeddingLength = 128;
     private const int OrtInvalidProtobuf = 7;
-
-    private static readonly float[] Inputs = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.inputs.f32"));
 
     [Fact]
     public void Reports_the_library_version_and_cpu_provider()
@@ -46,23 +43,21 @@ public sealed class OnnxSessionTests
 
         model.Run(Inputs, Vectors, probabilities, embedding);
 
-        AssertClose(RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32")), probabilities, 1e-5);
-        AssertClose(RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.embedding.f32")), embedding, 1e-5);
+        AssertClose(Probabilities, probabilities, 1e-5);
+        AssertClose(Embedding, embedding, 1e-5);
     }
 
     [Fact]
     public void Batch_1_equals_pytorch_on_every_vector()
     {
         using var model = OpenVictim();
-        var expectedProbabilities = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32"));
-        var expectedEmbedding = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.embedding.f32"));
         var probabilities = new float[Classes];
         var embedding = new float[EmbeddingLength];
         for (var i = 0; i < Vectors; i++)
         {
             model.Run(Inputs.AsSpan(i * Pixels, Pixels), 1, probabilities, embedding);
-            AssertClose(expectedProbabilities.AsSpan(i * Classes, Classes).ToArray(), probabilities, 1e-5);
-            AssertClose(expectedEmbedding.AsSpan(i * EmbeddingLength, EmbeddingLength).ToArray(), embedding, 1e-5);
+            AssertClose(Probabilities.AsSpan(i * Classes, Classes).ToArray(), probabilities, 1e-5);
+            AssertClose(Embedding.AsSpan(i * EmbeddingLength, EmbeddingLength).ToArray(), embedding, 1e-5);
         }
     }
 
@@ -75,19 +70,18 @@ public sealed class OnnxSessionTests
 
         surrogate.Run(Inputs, Vectors, probabilities, default);
 
-        AssertClose(RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn-surrogate.probs.f32")), probabilities, 1e-5);
+        AssertClose(SurrogateProbabilities, probabilities, 1e-5);
     }
 
     [Fact]
     public void Concurrent_runs_on_one_session_give_correct_answers()
     {
         using var model = OpenVictim();
-        var expected = RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32"));
         Parallel.For(0, 64, i =>
         {
             var row = new float[Classes];
             model.Run(Inputs.AsSpan(i * Pixels, Pixels), 1, row, default);
-            AssertClose(expected.AsSpan(i * Classes, Classes).ToArray(), row, 1e-5);
+            AssertClose(Probabilities.AsSpan(i * Classes, Classes).ToArray(), row, 1e-5);
         });
     }
 
@@ -141,7 +135,7 @@ public sealed class OnnxSessionTests
         var warning = Assert.Single(logs.Entries, e => e.Message.Contains("CUDA", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal($"CUDA execution provider unavailable ({session.CudaFallbackReason}); running on CPU", warning.Message);
-        AssertClose(RepositoryFiles.ReadFloats(RepositoryFiles.TestVector("fmnist-cnn.probs.f32"))[..Classes], probabilities, 1e-5);
+        AssertClose(Probabilities[..Classes], probabilities, 1e-5);
     }
 
     [Fact]
