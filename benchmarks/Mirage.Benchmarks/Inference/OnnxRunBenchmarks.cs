@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Mirage.Grains.Inference.Onnx;
+using Mirage.Inference.Onnx;
 
 namespace Mirage.Benchmarks.Inference;
 

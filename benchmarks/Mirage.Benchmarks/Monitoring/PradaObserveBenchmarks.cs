@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Mirage.Grains.Monitoring;
+using Mirage.Defense.Monitoring;
 
 namespace Mirage.Benchmarks.Monitoring;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Mirage.Grains.Perturbation;
+using Mirage.Defense.Perturbation;
 using Mirage.Interfaces.Defense;
 
 namespace Mirage.Benchmarks.Perturbation;

@@ -1,5 +1,5 @@
-using Mirage.Grains.Escalation;
-using Mirage.Grains.Monitoring;
+using Mirage.Defense.Escalation;
+using Mirage.Defense.Monitoring;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;

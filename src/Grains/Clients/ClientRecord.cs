@@ -1,5 +1,5 @@
-using Mirage.Grains.Escalation;
-using Mirage.Grains.Perturbation;
+using Mirage.Defense.Escalation;
+using Mirage.Defense.Perturbation;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
 using Mirage.Interfaces.Runtime;

@@ -1,4 +1,4 @@
-using Mirage.Grains.Monitoring;
+using Mirage.Defense.Monitoring;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Runtime;
 using Mirage.Interfaces.Tenants;

@@ -1,6 +1,6 @@
 using Mirage.Grains.Clients;
-using Mirage.Grains.Inference;
-using Mirage.Grains.Monitoring;
+using Mirage.Inference;
+using Mirage.Defense.Monitoring;
 using Mirage.Interfaces.Defense;
 using Mirage.Silo.Runtime;
 

@@ -1,4 +1,4 @@
-using Mirage.Grains.Inference;
+using Mirage.Inference;
 using Mirage.Silo.Http;
 
 namespace Mirage.Silo.Hosting;

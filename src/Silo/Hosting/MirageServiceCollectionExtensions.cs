@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Mirage.Grains.Clients;
-using Mirage.Grains.Escalation;
-using Mirage.Grains.Inference;
-using Mirage.Grains.Perturbation;
-using Mirage.Grains.Inference.Onnx;
-using Mirage.Grains.Monitoring;
+using Mirage.Defense.Escalation;
+using Mirage.Inference;
+using Mirage.Defense.Perturbation;
+using Mirage.Inference.Onnx;
+using Mirage.Defense.Monitoring;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Tenants;
 using Mirage.Grains.Tenants;

@@ -1,6 +1,6 @@
-using Mirage.Grains.Inference;
-using Mirage.Grains.Perturbation;
-using Mirage.Grains.Inference.Onnx;
+using Mirage.Inference;
+using Mirage.Defense.Perturbation;
+using Mirage.Inference.Onnx;
 using Mirage.Silo.Configuration;
 
 namespace Mirage.Silo.Hosting;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Mirage.Grains.Escalation;
-using Mirage.Grains.Inference;
-using Mirage.Grains.Perturbation;
+using Mirage.Defense.Escalation;
+using Mirage.Inference;
+using Mirage.Defense.Perturbation;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;

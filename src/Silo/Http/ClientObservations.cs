@@ -1,5 +1,5 @@
 using System.Buffers;
-using Mirage.Grains.Inference;
+using Mirage.Inference;
 using Mirage.Interfaces.Clients;
 
 namespace Mirage.Silo.Http;

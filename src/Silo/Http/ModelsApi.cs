@@ -1,4 +1,4 @@
-using Mirage.Grains.Inference;
+using Mirage.Inference;
 using Mirage.Silo.Security;
 
 namespace Mirage.Silo.Http;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Mirage.Grains.Inference;
+using Mirage.Inference;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Runtime;
 using Mirage.Silo.Configuration;

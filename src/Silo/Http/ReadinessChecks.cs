@@ -1,4 +1,4 @@
-using Mirage.Grains.Inference;
+using Mirage.Inference;
 
 namespace Mirage.Silo.Http;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Mirage.Grains.Inference;
+using Mirage.Inference;
 using Mirage.Silo.Runtime;
 
 namespace Mirage.Silo.Http;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Mirage.Grains.Clients;
-using Mirage.Grains.Perturbation;
+using Mirage.Defense.Perturbation;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
 using Mirage.Silo.Runtime;

@@ -1,0 +1,259 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Mirage.Defense.Perturbation;
+using Mirage.Interfaces.Defense;
+
+namespace Mirage.Inference;
+
+/// <summary>
+/// The stateless-worker pool of one model (Orleans' [StatelessWorker]: bounded, local, no identity).
+/// The pool owns its models. A batcher gathers queued requests from any client into one run of up to MaxBatchSize rows, waiting
+/// at most MaxWaitMicroseconds for company; workers run the batches on the model and split the answers.
+/// </summary>
+public sealed class InferencePool : IDisposable
+{
+    private readonly IInferenceModel _model;
+    private readonly SurrogatePosterior _surrogate;
+    private readonly PerturbationCatalog _perturbations;
+    private readonly InferenceOptions _options;
+    private readonly Channel<InferenceRequest> _requests;
+    private readonly Channel<List<InferenceRequest>> _batches;
+    private readonly Thread _batcher;
+    private readonly Thread[] _workers;
+    private long _runs;
+    private long _rows;
+    private long _requestCount;
+
+    public InferencePool(
+        string name,
+        IInferenceModel model,
+        SurrogatePosterior? surrogate,
+        PerturbationCatalog perturbations,
+        InferenceOptions options)
+    {
+        Name = name;
+        _model = model;
+        // With no surrogate, MAD's posterior comes from the victim itself (ALGORITHMS.md).
+        _surrogate = surrogate ?? SurrogatePosterior.PerInput(model, owns: false);
+        _perturbations = perturbations;
+        _options = options;
+        _requests = Channel.CreateBounded<InferenceRequest>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var workers = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
+        _batches = Channel.CreateBounded<List<InferenceRequest>>(new BoundedChannelOptions(workers)
+        {
+            SingleWriter = true,
+        });
+        _batcher = new Thread(GatherBatches) { IsBackground = true, Name = $"batcher {name}" };
+        _batcher.Start();
+        _workers = new Thread[workers];
+        for (var i = 0; i < workers; i++)
+        {
+            _workers[i] = new Thread(RunBatches) { IsBackground = true, Name = $"inference {name} #{i}" };
+            _workers[i].Start();
+        }
+    }
+
+    public string Name { get; }
+
+    /// <summary>Where MAD's surrogate posterior comes from, for logs.</summary>
+    public string SurrogateDescription => _surrogate.Description;
+
+    public int InputLength => _model.InputLength;
+
+    public int Classes => _model.Classes;
+
+    /// <summary>Model runs so far: fewer than requests when batching merges them.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
+    public long RowsScored => Interlocked.Read(ref _rows);
+
+    public long Requests => Interlocked.Read(ref _requestCount);
+
+    /// <summary>
+    /// Scores <paramref name="rows"/> inputs and applies <paramref name="policy"/>. Throws
+    /// <see cref="InferenceOverloadedException"/> when the queue is full.
+    /// </summary>
+    public Task<InferenceResult> ScoreAsync(ReadOnlyMemory<float> inputs, int rows, PerturbationPolicy policy)
+    {
+        if (rows <= 0 || inputs.Length < rows * _model.InputLength)
+        {
+            throw new ArgumentException(
+                $"{rows} rows need {rows * _model.InputLength} input values; got {inputs.Length}.", nameof(inputs));
+        }
+
+        var seed = policy.Seed is { } fixedSeed ? (ulong)fixedSeed : (ulong)Random.Shared.NextInt64();
+        var request = new InferenceRequest(inputs, rows, _perturbations.Get(policy), seed);
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new InferenceOverloadedException(Name, _options.QueueCapacity);
+        }
+
+        Interlocked.Increment(ref _requestCount);
+        return request.Completion;
+    }
+
+    public void Dispose()
+    {
+        _requests.Writer.TryComplete();
+        _batcher.Join();
+        foreach (var worker in _workers)
+        {
+            worker.Join();
+        }
+
+        _model.Dispose();
+        _surrogate.Dispose();
+    }
+
+    private void GatherBatches()
+    {
+        var maxWait = (long)(_options.MaxWaitMicroseconds * (Stopwatch.Frequency / 1_000_000.0));
+        var reader = _requests.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            if (!reader.TryRead(out var first))
+            {
+                continue;
+            }
+
+            var batch = new List<InferenceRequest> { first };
+            var rows = first.Rows;
+            var deadline = Stopwatch.GetTimestamp() + maxWait;
+            var spinner = new SpinWait();
+            while (rows < _options.MaxBatchSize)
+            {
+                if (reader.TryPeek(out var next))
+                {
+                    if (rows + next.Rows > _options.MaxBatchSize)
+                    {
+                        break;
+                    }
+
+                    reader.TryRead(out next);
+                    batch.Add(next!);
+                    rows += next!.Rows;
+                    continue;
+                }
+
+                if (Stopwatch.GetTimestamp() >= deadline)
+                {
+                    break;
+                }
+
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            // Waits while every worker is busy: meanwhile the next batch fills up in the queue.
+            _batches.Writer.WriteAsync(batch).AsTask().GetAwaiter().GetResult();
+        }
+
+        _batches.Writer.TryComplete();
+    }
+
+    private void RunBatches()
+    {
+        var reader = _batches.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            if (reader.TryRead(out var batch))
+            {
+                RunBatch(batch);
+            }
+        }
+    }
+
+    private void RunBatch(List<InferenceRequest> batch)
+    {
+        var inputLength = _model.InputLength;
+        var classes = _model.Classes;
+        var rows = 0;
+        var needsSurrogate = false;
+        foreach (var request in batch)
+        {
+            rows += request.Rows;
+            needsSurrogate |= request.Perturbation.NeedsSurrogate;
+        }
+
+        var inputs = ArrayPool<float>.Shared.Rent(rows * inputLength);
+        var probabilities = ArrayPool<float>.Shared.Rent(rows * classes);
+        var surrogate = needsSurrogate ? ArrayPool<float>.Shared.Rent(rows * classes) : null;
+        try
+        {
+            var offset = 0;
+            foreach (var request in batch)
+            {
+                request.Inputs.Span[..(request.Rows * inputLength)].CopyTo(inputs.AsSpan(offset));
+                offset += request.Rows * inputLength;
+            }
+
+            _model.Run(inputs.AsSpan(0, rows * inputLength), rows, probabilities.AsSpan(0, rows * classes), default);
+            if (surrogate is not null)
+            {
+                _surrogate.Fill(inputs.AsSpan(0, rows * inputLength), rows, surrogate.AsSpan(0, rows * classes));
+            }
+
+            Interlocked.Increment(ref _runs);
+            Interlocked.Add(ref _rows, rows);
+        }
+        catch (Exception ex)
+        {
+            foreach (var request in batch)
+            {
+                request.Fail(ex);
+            }
+
+            return;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(inputs);
+        }
+
+        try
+        {
+            var row = 0;
+            foreach (var request in batch)
+            {
+                try
+                {
+                    request.Complete(Answer(request, probabilities, surrogate, row, classes));
+                }
+                catch (Exception ex)
+                {
+                    request.Fail(ex);
+                }
+
+                row += request.Rows;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(probabilities);
+            if (surrogate is not null)
+            {
+                ArrayPool<float>.Shared.Return(surrogate);
+            }
+        }
+    }
+
+    private InferenceResult Answer(InferenceRequest request, float[] probabilities, float[]? surrogate, int row, int classes)
+    {
+        var length = request.Rows * classes;
+        var original = ArrayPool<float>.Shared.Rent(length);
+        var answered = ArrayPool<float>.Shared.Rent(length);
+        probabilities.AsSpan(row * classes, length).CopyTo(original);
+        probabilities.AsSpan(row * classes, length).CopyTo(answered);
+        var surrogateRows = surrogate is null ? default : surrogate.AsSpan(row * classes, length);
+        request.Perturbation.Apply(answered.AsSpan(0, length), classes, new PerturbationInputs(surrogateRows, request.Seed));
+        return new InferenceResult(request.Rows, classes, answered, original);
+    }
+}
+
+/// <summary>The pool's queue is full: the caller should back off (503 with Retry-After).</summary>
+public sealed class InferenceOverloadedException(string model, int capacity)
+    : Exception($"The inference queue of model {model} is full ({capacity} requests waiting).");
