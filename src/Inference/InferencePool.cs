@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Mirage.Defense.Perturbation;
 using Mirage.Interfaces.Defense;
+using Mirage.Interfaces.Inference;
 
 namespace Mirage.Inference;
 
@@ -253,7 +254,3 @@ public sealed class InferencePool : IDisposable
         return new InferenceResult(request.Rows, classes, answered, original);
     }
 }
-
-/// <summary>The pool's queue is full: the caller should back off (503 with Retry-After).</summary>
-public sealed class InferenceOverloadedException(string model, int capacity)
-    : Exception($"The inference queue of model {model} is full ({capacity} requests waiting).");

@@ -1,5 +1,5 @@
-using System.Buffers;
 using Mirage.Defense.Perturbation;
+using Mirage.Interfaces.Inference;
 
 namespace Mirage.Inference;
 
@@ -25,47 +25,4 @@ internal sealed class InferenceRequest(ReadOnlyMemory<float> inputs, int rows, I
     public void Complete(InferenceResult result) => _completion.TrySetResult(result);
 
     public void Fail(Exception error) => _completion.TrySetException(error);
-}
-
-/// <summary>
-/// The answer for one request: the probabilities to return (perturbed by the policy) and the model's
-/// own, for the client's grain. Both are pooled arrays; only the first Rows x Classes values count.
-/// </summary>
-public sealed class InferenceResult(int rows, int classes, float[] answered, float[] original) : IDisposable
-{
-    private float[]? _answered = answered;
-    private float[]? _original = original;
-
-    public int Rows { get; } = rows;
-
-    public int Classes { get; } = classes;
-
-    /// <summary>What the client gets: Rows x Classes probabilities after the perturbation.</summary>
-    public ReadOnlySpan<float> Answered => (_answered ?? throw new ObjectDisposedException(nameof(InferenceResult))).AsSpan(0, Rows * Classes);
-
-    /// <summary>The model's posteriors before the perturbation.</summary>
-    public ReadOnlySpan<float> Original => (_original ?? throw new ObjectDisposedException(nameof(InferenceResult))).AsSpan(0, Rows * Classes);
-
-    /// <summary>Hands the original posteriors' buffer to a new owner (the grain's observation).</summary>
-    public float[] TakeOriginal()
-    {
-        var taken = _original ?? throw new ObjectDisposedException(nameof(InferenceResult));
-        _original = null;
-        return taken;
-    }
-
-    public void Dispose()
-    {
-        if (_answered is { } answered)
-        {
-            ArrayPool<float>.Shared.Return(answered);
-            _answered = null;
-        }
-
-        if (_original is { } original)
-        {
-            ArrayPool<float>.Shared.Return(original);
-            _original = null;
-        }
-    }
 }

@@ -1,6 +1,6 @@
 using Mirage.Silo.Hosting;
 
-// One silo: the grain runtime, the inference pools and the HTTP API in one process.
+// One process: an Orleans silo (the grains, the inference pools) and the HTTP API that calls it.
 // Configuration: --config PATH (default config/demo.json); --urls to listen elsewhere than 127.0.0.1:8080.
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8080");

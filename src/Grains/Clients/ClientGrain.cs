@@ -1,60 +1,65 @@
+using Microsoft.Extensions.Logging;
 using Mirage.Defense.Escalation;
 using Mirage.Defense.Monitoring;
+using Mirage.Grains.Storage;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
-using Mirage.Interfaces.Runtime;
 using Mirage.Interfaces.Tenants;
+using Orleans.Placement;
+using Orleans.Runtime;
 
 namespace Mirage.Grains.Clients;
 
 /// <summary>
 /// The per-client actor: learns from every answered request, keeps the suspicion score, moves the
-/// client on its tenant's escalation ladder and publishes the defense the request path reads.
+/// client on its tenant's escalation ladder and publishes the defense the request path reads. Placed
+/// on the silo that first calls it, which nginx makes the silo that serves the client's requests.
 /// </summary>
+[PreferLocalPlacement]
 public sealed class ClientGrain(
     EscalationLadders ladders,
     FeatureSpaces featureSpaces,
     SuspicionOptions suspicionOptions,
     TenantWatchOptions tenantWatch,
     ClientPersistenceOptions persistence,
-    IPersistentStateFactory states,
-    TimeProvider time) : Grain, IClientGrain
+    [PersistentState("client", MirageStorage.Name)] IPersistentState<ClientRecord> state,
+    TimeProvider time,
+    ILogger<ClientGrain> logger) : Grain, IClientGrain
 {
     private const int HistoryCapacity = 240;
 
     private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
     private readonly RateMeter _rate = new();
-    private IPersistentState<ClientRecord> _state = null!;
     private EscalationLadder _ladder = EscalationLadder.Default;
+    private TenantReporter _tenant = null!;
     private int _unwritten;
     private DateTimeOffset _lastWrite;
-    private ITimer? _flush;
+    private IGrainTimer? _flush;
 
     // Published atomically after every turn; the request path reads it without queueing behind turns.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
 
-    private ClientRecord Record => _state.State;
+    private ClientRecord Record => state.State;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (tenant, client) = ClientGrainKey.Parse(GrainKey);
+        var (tenant, client) = ClientGrainKey.Parse(this.GetPrimaryKeyString());
         _ladder = ladders.For(tenant);
-        _state = states.Create<ClientRecord>("client", GrainKey);
-        await _state.ReadStateAsync(cancellationToken);
+        _tenant = new TenantReporter(GrainFactory.GetGrain<ITenantGrain>(tenant), client);
         (Record.Tenant, Record.Client) = (tenant, client);
         // The detectors start empty; what they had found stays as a floor.
         Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
         _lastWrite = time.GetUtcNow();
         Publish();
+        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        StopFlushTimer();
         if (_unwritten > 0)
         {
-            await _state.WriteStateAsync(cancellationToken);
+            await WriteAsync();
         }
     }
 
@@ -78,29 +83,17 @@ public sealed class ClientGrain(
         }
         else
         {
-            // If no more traffic comes, write these after the cadence's time anyway. The timer calls the
-            // grain through its mailbox, like any caller, so the write is a turn of its own.
-            _flush ??= time.CreateTimer(static grain => ((ClientGrain)grain!).RequestFlush(), this, persistence.WriteEvery, Timeout.InfiniteTimeSpan);
+            // If no more traffic comes, write these after the cadence's time anyway. A grain timer's
+            // callback is a turn of its own, so it never runs inside another call.
+            _flush ??= this.RegisterGrainTimer(
+                static (grain, _) => grain.FlushAsync(), this, new GrainTimerCreationOptions(persistence.WriteEvery, Timeout.InfiniteTimeSpan));
         }
     }
 
-    public async Task FlushAsync()
-    {
-        if (_unwritten > 0)
-        {
-            await WriteAsync();
-        }
-    }
-
-    public async Task<ClientDetail> GetDetailAsync()
-    {
-        await SynchroniseAsync();
-        return Detail();
-    }
+    public Task<ClientDetail> GetDetailAsync() => Task.FromResult(Detail());
 
     public async Task<ClientDetail> SetOverrideAsync(ClientOverride? clientOverride)
     {
-        await SynchroniseAsync();
         Record.Override = clientOverride;
         Publish();
         await WriteAsync();
@@ -109,11 +102,11 @@ public sealed class ClientGrain(
 
     public async Task<ClientDetail> ResetAsync()
     {
-        await SynchroniseAsync();
         var kept = Record.Override;
-        _state.State = new ClientRecord { Tenant = Record.Tenant, Client = Record.Client, Override = kept };
+        state.State = new ClientRecord { Tenant = Record.Tenant, Client = Record.Client, Override = kept };
         _monitors.Clear();
         _rate.Clear();
+        _tenant.Clear();
         Publish();
         await WriteAsync();
         return Detail();
@@ -126,6 +119,14 @@ public sealed class ClientGrain(
         UpdateSuspicion(time.GetUtcNow());
         _unwritten++;
         return Task.CompletedTask;
+    }
+
+    private async Task FlushAsync()
+    {
+        if (_unwritten > 0)
+        {
+            await WriteAsync();
+        }
     }
 
     private void Learn(QueryObservation observation)
@@ -145,8 +146,7 @@ public sealed class ClientGrain(
             var features = new float[observation.Rows * monitor.Dimensions];
             var predicted = new int[observation.Rows];
             monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, features, predicted);
-            _ = GrainFactory.GetGrain<ITenantGrain>(record.Tenant).ObserveAsync(new TenantObservation(
-                record.Client, observation.Model, observation.Rows, monitor.Dimensions, observation.Classes, features, predicted, observation.At));
+            _tenant.Add(observation.Model, monitor.Dimensions, observation.Classes, features, predicted, observation.At);
         }
         else
         {
@@ -157,55 +157,26 @@ public sealed class ClientGrain(
         UpdateSuspicion(observation.At);
     }
 
-    /// <summary>
-    /// Makes this activation and the store agree before an operator reads or changes the client. In a
-    /// cluster, operators reach whichever silo their own key hashes to, so this activation may not be
-    /// the one serving the client's traffic: with nothing of its own to write it re-reads the store
-    /// (fresh up to the serving activation's cadence); with observations pending, it writes them. A
-    /// serving activation elsewhere then meets a changed ETag at its next write, is dropped, and
-    /// reloads what the operator did.
-    /// </summary>
-    private async Task SynchroniseAsync()
-    {
-        if (_unwritten > 0)
-        {
-            await WriteAsync();
-            return;
-        }
-
-        await _state.ReadStateAsync();
-        (Record.Tenant, Record.Client) = ClientGrainKey.Parse(GrainKey);
-        Publish();
-    }
-
     private async Task WriteAsync()
-    {
-        StopFlushTimer();
-        await _state.WriteStateAsync();
-        _unwritten = 0;
-        _lastWrite = time.GetUtcNow();
-    }
-
-    /// <summary>
-    /// Best effort, on a timer thread: a full mailbox, a deactivation or a silo shutting down in between
-    /// leaves the write to the next observation or to deactivation.
-    /// </summary>
-    private async void RequestFlush()
-    {
-        try
-        {
-            await GrainFactory.GetGrain<IClientGrain>(GrainKey).FlushAsync();
-        }
-        catch (Exception)
-        {
-            // Nothing is lost: the observations are still counted as unwritten by the activation.
-        }
-    }
-
-    private void StopFlushTimer()
     {
         _flush?.Dispose();
         _flush = null;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            // Another activation wrote first (InconsistentStateException) or the store failed: this
+            // activation's view is stale or unsaved, so it goes, and the next call reloads from the store.
+            logger.LogError(ex, "Client {Tenant}/{Client}: writing its record failed; the activation is dropped", Record.Tenant, Record.Client);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _unwritten = 0;
+        _lastWrite = time.GetUtcNow();
+        _tenant.Flush(Record.Summary());
     }
 
     private void UpdateSuspicion(DateTimeOffset now)

@@ -2,16 +2,15 @@ using Mirage.Defense.Escalation;
 using Mirage.Defense.Perturbation;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
-using Mirage.Interfaces.Runtime;
 
 namespace Mirage.Grains.Clients;
 
 /// <summary>
-/// What a client grain keeps across activations: counts, suspicion, level, override, utility and
-/// history. The detectors' working sets are not in it: after a reactivation they learn afresh, and the
-/// stored suspicion stays as a floor until an operator resets the client.
+/// What a client grain keeps across activations and writes on its cadence: counts, suspicion, level,
+/// override, utility and history. The detectors' working sets are larger and written less often
+/// (<see cref="DetectorRecord"/>).
 /// </summary>
-public sealed class ClientRecord : ISummarizedState
+public sealed class ClientRecord
 {
     public string Tenant { get; set; } = "";
 
@@ -41,7 +40,7 @@ public sealed class ClientRecord : ISummarizedState
 
     public string LevelName { get; set; } = "clean";
 
-    public ClientSummary? Summary() => new()
+    public ClientSummary Summary() => new()
     {
         Tenant = Tenant, Client = Client, Suspicion = Suspicion, Level = Level, LevelName = LevelName,
         Queries = Queries, Flagged = Escalation.Level > 0, LastSeen = LastSeen,

@@ -1,23 +1,22 @@
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
-using Mirage.Interfaces.Runtime;
+using Orleans.Concurrency;
 
 namespace Mirage.Interfaces.Clients;
 
 /// <summary>
 /// One API client of one tenant (key "tenant/client"): watches the client's query stream, keeps its
-/// suspicion score and decides which defense its answers get.
+/// suspicion score and decides which defense its answers get. One activation in the whole cluster.
 /// </summary>
 public interface IClientGrain : IGrainWithStringKey
 {
-    /// <summary>The defense for the client's next answer. Does not wait for queued observations.</summary>
+    /// <summary>The defense for the client's next answer. Interleaves: never waits behind queued observations.</summary>
     [AlwaysInterleave]
     Task<DefenseDecision> GetDefenseAsync();
 
     /// <summary>
-    /// Learns from one answered request. The call is queued in order before it returns; callers on the
-    /// response path do not await it. A full mailbox refuses it (the request is refused, not the
-    /// observation lost).
+    /// Learns from one answered request. Callers on the response path do not await it; the silo bounds
+    /// how many may be in flight per client (the request is refused, not the observation lost).
     /// </summary>
     Task ObserveAsync(QueryObservation observation);
 
@@ -30,14 +29,8 @@ public interface IClientGrain : IGrainWithStringKey
     Task<ClientDetail> ResetAsync();
 
     /// <summary>Raises the client to at least this suspicion (the tenant's watch caught a split attack).</summary>
+    [OneWay]
     Task RaiseAsync(double suspicion, string reason);
-
-    /// <summary>
-    /// Writes observations the cadence has not written yet. The grain's own timer calls it when traffic
-    /// stops short of the cadence's count, so operators' lists (read from the store) lag by at most the
-    /// cadence's time.
-    /// </summary>
-    Task FlushAsync();
 }
 
 public static class ClientGrainKey

@@ -4,19 +4,20 @@ namespace Mirage.Interfaces.Defense;
 /// An operator's decision that beats the escalation ladder (API.md: PUT .../override). Exactly one of
 /// the four is set.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record ClientOverride
 {
     /// <summary>Pin the client to this level of the ladder.</summary>
-    public int? Level { get; init; }
+    [Id(0)] public int? Level { get; init; }
 
     /// <summary>Answer the client with this policy whatever its level.</summary>
-    public PerturbationPolicy? Policy { get; init; }
+    [Id(1)] public PerturbationPolicy? Policy { get; init; }
 
     /// <summary>Always answer cleanly; the client is still watched.</summary>
-    public bool? Exempt { get; init; }
+    [Id(2)] public bool? Exempt { get; init; }
 
     /// <summary>Refuse every prediction (403).</summary>
-    public bool? Block { get; init; }
+    [Id(3)] public bool? Block { get; init; }
 
     /// <summary>Null when the override is well formed; otherwise what to fix.</summary>
     public string? Problem(int levels)

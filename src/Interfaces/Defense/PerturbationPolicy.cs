@@ -31,36 +31,37 @@ public enum MadNorm
 /// (<c>{"method": "reverse_sigmoid", "beta": 0.5, "gamma": 0.5}</c>). Parameters a method does not use
 /// stay null; a null parameter the method uses takes its documented default.
 /// </summary>
+[GenerateSerializer, Immutable]
 public sealed record PerturbationPolicy
 {
-    public required PerturbationMethod Method { get; init; }
+    [Id(0)] public required PerturbationMethod Method { get; init; }
 
     /// <summary>rounding: decimals kept (default 3).</summary>
-    public int? Decimals { get; init; }
+    [Id(1)] public int? Decimals { get; init; }
 
     /// <summary>top_k: classes kept.</summary>
-    public int? K { get; init; }
+    [Id(2)] public int? K { get; init; }
 
     /// <summary>gaussian_noise: standard deviation (default 0.2).</summary>
-    public double? Scale { get; init; }
+    [Id(3)] public double? Scale { get; init; }
 
     /// <summary>gaussian_noise: fixed seed (tests); otherwise seeded per request.</summary>
-    public long? Seed { get; init; }
+    [Id(4)] public long? Seed { get; init; }
 
     /// <summary>reverse_sigmoid: size of the perturbation (default 1).</summary>
-    public double? Beta { get; init; }
+    [Id(5)] public double? Beta { get; init; }
 
     /// <summary>reverse_sigmoid: steepness (default 0.1).</summary>
-    public double? Gamma { get; init; }
+    [Id(6)] public double? Gamma { get; init; }
 
     /// <summary>mad: distance budget in the chosen norm.</summary>
-    public double? Epsilon { get; init; }
+    [Id(7)] public double? Epsilon { get; init; }
 
     /// <summary>mad: the norm of the budget (default L1).</summary>
-    public MadNorm? Norm { get; init; }
+    [Id(8)] public MadNorm? Norm { get; init; }
 
     /// <summary>mad: use the argmax-preserving oracle (MAD-argmax).</summary>
-    public bool? Argmax { get; init; }
+    [Id(9)] public bool? Argmax { get; init; }
 
     public static PerturbationPolicy None { get; } = new() { Method = PerturbationMethod.None };
 

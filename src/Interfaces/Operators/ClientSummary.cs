@@ -1,24 +1,26 @@
 namespace Mirage.Interfaces.Operators;
 
 /// <summary>One row of the operators' client list (API.md, GET /v1/admin/clients).</summary>
+[GenerateSerializer, Immutable]
 public record ClientSummary
 {
-    public required string Tenant { get; init; }
+    [Id(0)] public required string Tenant { get; init; }
 
-    public required string Client { get; init; }
+    [Id(1)] public required string Client { get; init; }
 
-    public double Suspicion { get; init; }
+    [Id(2)] public double Suspicion { get; init; }
 
-    public int Level { get; init; }
+    [Id(3)] public int Level { get; init; }
 
-    public string LevelName { get; init; } = "";
+    [Id(4)] public string LevelName { get; init; } = "";
 
-    public long Queries { get; init; }
+    [Id(5)] public long Queries { get; init; }
 
-    public bool Flagged { get; init; }
+    [Id(6)] public bool Flagged { get; init; }
 
-    public DateTimeOffset LastSeen { get; init; }
+    [Id(7)] public DateTimeOffset LastSeen { get; init; }
 }
 
 /// <summary>A page of the client list and the number of clients in the tenant.</summary>
+[GenerateSerializer, Immutable]
 public sealed record ClientPage(IReadOnlyList<ClientSummary> Clients, int Total);

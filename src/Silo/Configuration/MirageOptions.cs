@@ -2,7 +2,6 @@ using Mirage.Grains.Clients;
 using Mirage.Inference;
 using Mirage.Defense.Monitoring;
 using Mirage.Interfaces.Defense;
-using Mirage.Silo.Runtime;
 
 namespace Mirage.Silo.Configuration;
 
@@ -25,7 +24,10 @@ public sealed class MirageOptions
 
     public InferenceOptions Inference { get; set; } = new();
 
-    public GrainRuntimeOptions Grains { get; set; } = new();
+    public GrainOptions Grains { get; set; } = new();
+
+    /// <summary>How silos find each other: one silo on its own (the default) or a cluster.</summary>
+    public ClusterOptions Cluster { get; set; } = new();
 
     /// <summary>How signals become suspicion (docs/DETECTION.md).</summary>
     public SuspicionOptions Detection { get; set; } = new();

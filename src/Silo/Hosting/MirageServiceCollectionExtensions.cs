@@ -5,16 +5,10 @@ using Mirage.Inference;
 using Mirage.Defense.Perturbation;
 using Mirage.Inference.Onnx;
 using Mirage.Defense.Monitoring;
-using Mirage.Interfaces.Clients;
-using Mirage.Interfaces.Tenants;
-using Mirage.Grains.Tenants;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
 using Mirage.Silo.Operators;
-using Mirage.Silo.Runtime;
 using Mirage.Silo.Security;
-using Mirage.Silo.Storage;
-using Mirage.Interfaces.Runtime;
 
 namespace Mirage.Silo.Hosting;
 
@@ -22,7 +16,7 @@ public static class MirageServiceCollectionExtensions
 {
     /// <summary>
     /// Reads the configuration file (<c>--config</c>, default config/demo.json) and adds the silo:
-    /// grain runtime, grains, inference pools, API keys, HTTP problem details.
+    /// the Orleans silo, inference pools, API keys, HTTP problem details.
     /// </summary>
     public static WebApplicationBuilder AddMirage(this WebApplicationBuilder builder, string[] args)
     {
@@ -37,8 +31,11 @@ public static class MirageServiceCollectionExtensions
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
 
-        // A log line per request would cost more than the request; ASP.NET's own chatter stays at warnings.
+        // A log line per request would cost more than the request: ASP.NET's, Orleans' and Polly's
+        // (Orleans' placement retries log every attempt at information) chatter stays at warnings.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         var services = builder.Services;
         var section = builder.Configuration.GetSection(MirageOptions.Section);
@@ -49,11 +46,11 @@ public static class MirageServiceCollectionExtensions
             options.ModelsDirectory = Path.GetFullPath(options.ModelsDirectory, folder);
             options.Storage.SqlitePath = Path.GetFullPath(options.Storage.SqlitePath, folder);
         });
-        services.Configure<GrainRuntimeOptions>(section.GetSection(nameof(MirageOptions.Grains)));
 
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ApiKeyDirectory(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants));
+        services.AddSingleton<Mirage.Grains.Tenants.IConfiguredClients>(sp => sp.GetRequiredService<ApiKeyDirectory>());
         services.AddSingleton(sp => new EscalationLadders(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
             .Where(t => t.Escalation is { Levels.Count: > 0 })
             .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
@@ -69,15 +66,8 @@ public static class MirageServiceCollectionExtensions
             sp.GetRequiredService<PerturbationCatalog>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mirage.Models")));
         services.AddSingleton<ReadinessChecks>();
-        services.AddSingleton(sp => GrainStorageFactory.Create(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Storage));
-        services.AddSingleton<IReadinessCheck, StorageReadinessCheck>();
-        services.AddSingleton<IPersistentStateFactory, PersistentStateFactory>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
-        services.AddSingleton<ClientDirectory>();
-
-        services.AddGrainRuntime();
-        services.AddGrain<IClientGrain, ClientGrain>();
-        services.AddGrain<ITenantGrain, TenantGrain>();
-        return builder;
+        services.AddSingleton<ObservationGate>();
+        return builder.UseMirageSilo();
     }
 }

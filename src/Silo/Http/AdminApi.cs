@@ -5,7 +5,7 @@ using Mirage.Defense.Perturbation;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
-using Mirage.Interfaces.Runtime;
+using Mirage.Interfaces.Tenants;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Operators;
 using Mirage.Silo.Security;
@@ -35,8 +35,7 @@ public static class AdminApi
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, ApiKeyDirectory keys, ClientDirectory directory,
-        string? sort, int? limit, int? offset, CancellationToken cancellationToken)
+        HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, string? sort, int? limit, int? offset)
     {
         if (ApiCaller.Resolve(context, keys, ApiKeyRole.Operator, out var caller) is { } denied)
         {
@@ -53,7 +52,7 @@ public static class AdminApi
             return ApiError.BadRequest("limit must be between 1 and 1000 and offset at least 0.").ToResult();
         }
 
-        var page = await directory.ListAsync(caller.Tenant, order, limit ?? 50, offset ?? 0, cancellationToken);
+        var page = await grains.GetGrain<ITenantGrain>(caller.Tenant).ListClientsAsync(order, limit ?? 50, offset ?? 0);
         return TypedResults.Ok(new ClientList(page.Clients.Select(ClientListItem.Of).ToList(), page.Total));
     }
 

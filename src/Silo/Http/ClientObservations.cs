@@ -1,5 +1,6 @@
 using System.Buffers;
 using Mirage.Inference;
+using Mirage.Interfaces.Inference;
 using Mirage.Interfaces.Clients;
 
 namespace Mirage.Silo.Http;

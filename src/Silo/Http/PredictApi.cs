@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Mirage.Inference;
 using Mirage.Interfaces.Clients;
-using Mirage.Interfaces.Runtime;
+using Mirage.Interfaces.Inference;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Security;
 
@@ -12,7 +12,7 @@ namespace Mirage.Silo.Http;
 
 /// <summary>
 /// POST /v1/models/{model}/predict: authenticate, parse, ask the client's grain for its defense, score
-/// in the inference pool, queue the observation for the grain, answer. The answer never says which
+/// through the model's inference grain, send the observation to the client's grain, answer. The answer never says which
 /// defense was applied.
 /// </summary>
 public static class PredictApi
@@ -29,9 +29,9 @@ public static class PredictApi
         ModelCatalog catalog,
         ApiKeyDirectory keys,
         IGrainFactory grains,
+        ObservationGate observations,
         IOptions<MirageOptions> options,
-        TimeProvider time,
-        ILogger<ClientObservationLog> logger)
+        TimeProvider time)
     {
         if (ApiCaller.Resolve(context, keys, ApiKeyRole.Client, out var caller) is { } denied)
         {
@@ -63,9 +63,11 @@ public static class PredictApi
         }
 
         var inputsOwned = true;
+        var clientKey = ClientGrainKey.Of(caller.Tenant, caller.Name);
+        var slotTaken = false;
         try
         {
-            var grain = grains.GetGrain<IClientGrain>(ClientGrainKey.Of(caller.Tenant, caller.Name));
+            var grain = grains.GetGrain<IClientGrain>(clientKey);
             var defense = await grain.GetDefenseAsync();
             if (defense.Blocks)
             {
@@ -73,32 +75,23 @@ public static class PredictApi
                     "This client is not allowed to make predictions. Contact the API's operator.").ToResult();
             }
 
-            var result = await served.Pool.ScoreAsync(inputs.AsMemory(0, rows * served.InputLength), rows, defense.Policy);
-            var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
-            inputsOwned = false;
-            try
+            // The observation's slot is taken before scoring: a client with too many in flight is refused
+            // now, rather than answered and then not observed.
+            if (!observations.TryEnter(clientKey))
             {
-                // Queued in order before this returns; awaited by nobody on the response path, so a
-                // failure to learn from it is logged rather than lost.
-                _ = grain.ObserveAsync(observation).ContinueWith(
-                    static (task, state) => ((ILogger)state!).LogError(task.Exception, "A client grain failed to learn from an observation"),
-                    logger, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-            catch (MailboxFullException)
-            {
-                // Nothing was answered, so nothing goes unobserved.
-                observation.Release?.Invoke(observation);
-                result.Dispose();
                 return TooBusy(context, StatusCodes.Status429TooManyRequests,
                     "Too many requests from this client are waiting; retry after the Retry-After delay.");
             }
 
+            slotTaken = true;
+            var result = await grains.GetGrain<IInferenceGrain>(served.Name).ScoreAsync(new ScoreRequest(inputs, rows, defense.Policy));
+            var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
+            inputsOwned = false;
+            slotTaken = false;
+            // Awaited by nobody on the response path: the gate frees the slot when the grain has learned
+            // from it, and logs and counts it if it never gets there.
+            observations.Track(clientKey, grain.ObserveAsync(observation));
             return new PredictResponse(served.Name, result);
-        }
-        catch (MailboxFullException)
-        {
-            return TooBusy(context, StatusCodes.Status429TooManyRequests,
-                "Too many requests from this client are waiting; retry after the Retry-After delay.");
         }
         catch (InferenceOverloadedException)
         {
@@ -107,15 +100,17 @@ public static class PredictApi
         }
         finally
         {
+            if (slotTaken)
+            {
+                observations.Leave(clientKey);
+            }
+
             if (inputsOwned)
             {
                 ArrayPool<float>.Shared.Return(inputs);
             }
         }
     }
-
-    /// <summary>The log category of observation failures.</summary>
-    internal sealed class ClientObservationLog;
 
     private static int MaxBodyBytes(PredictRequestParser.Target target) =>
         // Generous room for long decimal spellings of every value, plus white space.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Mirage.Inference;
-using Mirage.Silo.Runtime;
 
 namespace Mirage.Silo.Http;
 
@@ -18,12 +17,12 @@ public static class ServiceApi
                 ? Results.Ok(new { status = "ready" })
                 : new ApiError(StatusCodes.Status503ServiceUnavailable, "Not ready", string.Join("; ", problems)).ToResult();
         });
-        app.MapGet("/metrics", (ModelCatalog catalog, GrainRuntime runtime) =>
-            Results.Text(Metrics(catalog, runtime), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", (ModelCatalog catalog, ObservationGate observations) =>
+            Results.Text(Metrics(catalog, observations), "text/plain; version=0.0.4"));
         return app;
     }
 
-    private static string Metrics(ModelCatalog catalog, GrainRuntime runtime)
+    private static string Metrics(ModelCatalog catalog, ObservationGate observations)
     {
         var text = new StringBuilder();
         Family(text, "mirage_inference_requests_total", "counter", "Predict requests scored, by model.");
@@ -44,8 +43,10 @@ public static class ServiceApi
             Sample(text, "mirage_inference_rows_total", model.Name, model.Pool.RowsScored);
         }
 
-        Family(text, "mirage_grain_activations", "gauge", "Grain activations alive in this silo.");
-        text.Append(CultureInfo.InvariantCulture, $"mirage_grain_activations {runtime.ActiveCount}\n");
+        Family(text, "mirage_observations_failed_total", "counter", "Observations that never reached their client's grain (each also logged).");
+        text.Append(CultureInfo.InvariantCulture, $"mirage_observations_failed_total {observations.Failed}\n");
+        Family(text, "mirage_observations_refused_total", "counter", "Requests refused (429) because their client had too many observations in flight.");
+        text.Append(CultureInfo.InvariantCulture, $"mirage_observations_refused_total {observations.Refused}\n");
         return text.ToString();
     }
 

@@ -1,4 +1,4 @@
-using Mirage.Silo.Storage;
+using Mirage.Interfaces.Operators;
 
 namespace Mirage.Silo.Operators;
 

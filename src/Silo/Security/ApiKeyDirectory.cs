@@ -8,7 +8,7 @@ namespace Mirage.Silo.Security;
 /// Resolves bearer keys to principals. Only SHA-256 digests are kept, so neither memory dumps nor
 /// logs hold a key; a presented key is hashed and looked up.
 /// </summary>
-public sealed class ApiKeyDirectory
+public sealed class ApiKeyDirectory : Mirage.Grains.Tenants.IConfiguredClients
 {
     private readonly Dictionary<string, ApiPrincipal> _byDigest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<string>> _clientsByTenant = new(StringComparer.Ordinal);

@@ -41,6 +41,9 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("config", Path.Combine(RepositoryFiles.Root, "config", "demo.json"));
         builder.UseSetting("Mirage:Storage:SqlitePath", DatabasePath);
+        // Several silos run in one test process: each takes free Orleans ports.
+        builder.UseSetting("Mirage:Cluster:SiloPort", "0");
+        builder.UseSetting("Mirage:Cluster:GatewayPort", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

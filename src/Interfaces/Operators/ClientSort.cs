@@ -1,4 +1,4 @@
-namespace Mirage.Silo.Storage;
+namespace Mirage.Interfaces.Operators;
 
 /// <summary>Orders of the operators' client list.</summary>
 public enum ClientSort

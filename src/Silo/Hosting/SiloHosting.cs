@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Mirage.Grains.Storage;
+using Mirage.Silo.Configuration;
+using Orleans.Configuration;
+
+namespace Mirage.Silo.Hosting;
+
+/// <summary>The Orleans silo this process co-hosts: clustering, grain storage and collection, per configuration.</summary>
+public static class SiloHosting
+{
+    public static WebApplicationBuilder UseMirageSilo(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(MirageOptions.Section).Get<MirageOptions>() ?? new MirageOptions();
+        builder.UseOrleans(silo =>
+        {
+            var cluster = options.Cluster;
+            switch (cluster.Provider.ToLowerInvariant())
+            {
+                case "localhost":
+                    silo.UseLocalhostClustering(PortOrFree(cluster.SiloPort), PortOrFree(cluster.GatewayPort), null, cluster.ServiceId, cluster.ClusterId);
+                    break;
+                default:
+                    throw new OptionsValidationException(nameof(MirageOptions.Cluster), typeof(Configuration.ClusterOptions),
+                        [$"Mirage:Cluster:Provider \"{cluster.Provider}\" is unknown; use \"localhost\"."]);
+            }
+
+            silo.AddMemoryGrainStorage(MirageStorage.Name);
+            silo.Configure<GrainCollectionOptions>(collection =>
+            {
+                collection.CollectionAge = options.Grains.IdleAge;
+                collection.CollectionQuantum = options.Grains.CollectionQuantum;
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>0 asks for a free port: tests start several silos in one process.</summary>
+    private static int PortOrFree(int port)
+    {
+        if (port != 0)
+        {
+            return port;
+        }
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
