@@ -36,6 +36,7 @@ public sealed class ClientGrain(
     private int _unwritten;
     private DateTimeOffset _lastWrite;
     private IGrainTimer? _flush;
+    private IGrainTimer? _tenantFlush;
 
     // Published atomically after every turn; the request path reads it without queueing behind turns.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
@@ -129,6 +130,14 @@ public sealed class ClientGrain(
         }
     }
 
+    private Task SendTenantRows()
+    {
+        _tenantFlush?.Dispose();
+        _tenantFlush = null;
+        _tenant.SendPending();
+        return Task.CompletedTask;
+    }
+
     private void Learn(QueryObservation observation)
     {
         var record = Record;
@@ -147,6 +156,11 @@ public sealed class ClientGrain(
             var predicted = new int[observation.Rows];
             monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, features, predicted);
             _tenant.Add(observation.Model, monitor.Dimensions, observation.Classes, features, predicted, observation.At);
+            if (_tenant.HasPending)
+            {
+                _tenantFlush ??= this.RegisterGrainTimer(static (grain, _) => grain.SendTenantRows(), this,
+                    new GrainTimerCreationOptions(TenantReporter.MaxDelay, Timeout.InfiniteTimeSpan));
+            }
         }
         else
         {

@@ -6,13 +6,17 @@ namespace Mirage.Grains.Clients;
 /// <summary>
 /// What one client's grain sends its tenant's grain, gathered so that one tenant grain serving thousands
 /// of clients gets a call per batch, never one per query: a young key's queries (features and predicted
-/// classes, up to <see cref="BatchRows"/> rows a call) and the client's summary after each write.
-/// Calls are one-way: the two grains never wait on each other.
+/// classes, up to <see cref="BatchRows"/> rows a call, and at most <see cref="MaxDelay"/> late: the grain
+/// sends what is pending on a timer) and the client's summary after each write. Calls are one-way: the
+/// two grains never wait on each other.
 /// </summary>
 internal sealed class TenantReporter(ITenantGrain tenant, string client)
 {
     /// <summary>Rows gathered before a batch goes out on its own (the client's write sends the rest).</summary>
     public const int BatchRows = 64;
+
+    /// <summary>How long gathered rows may wait for company before the grain sends them anyway.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(1);
 
     private readonly List<float> _features = [];
     private readonly List<int> _predicted = [];
@@ -37,6 +41,11 @@ internal sealed class TenantReporter(ITenantGrain tenant, string client)
             SendQueries();
         }
     }
+
+    public bool HasPending => _predicted.Count > 0;
+
+    /// <summary>Sends the gathered rows now.</summary>
+    public void SendPending() => SendQueries();
 
     /// <summary>Sends what is gathered and the summary as of this write.</summary>
     public void Flush(ClientSummary summary)
