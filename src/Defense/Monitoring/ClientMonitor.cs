@@ -7,7 +7,7 @@ namespace Mirage.Defense.Monitoring;
 /// Everything one client's queries to one model tell: PRADA on the projected inputs, the
 /// low-confidence rate and the class histogram of the model's answers, and the volume.
 /// </summary>
-public sealed class ClientMonitor
+public sealed partial class ClientMonitor
 {
     private readonly FeatureProjection _projection;
     private readonly SuspicionOptions _options;

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Mirage.Defense.Monitoring;
 
@@ -17,11 +20,18 @@ public sealed class FeatureProjection
         InputLength = inputLength;
         Dimensions = dimensions;
         _matrix = matrix;
+        Fingerprint = FingerprintOf(inputLength, dimensions, matrix);
     }
 
     public int InputLength { get; }
 
     public int Dimensions { get; }
+
+    /// <summary>
+    /// A hash of the sizes and the matrix itself, not of the seed: a detector's snapshot holds points in
+    /// this space, and any change in how the space is made (seed, generator, scaling) must refuse them.
+    /// </summary>
+    public ulong Fingerprint { get; }
 
     public static FeatureProjection Identity(int inputLength) => new(inputLength, inputLength, null);
 
@@ -43,6 +53,21 @@ public sealed class FeatureProjection
         }
 
         return new FeatureProjection(inputLength, dimensions, matrix);
+    }
+
+    private static ulong FingerprintOf(int inputLength, int dimensions, float[]? matrix)
+    {
+        var hash = new XxHash3();
+        Span<byte> sizes = stackalloc byte[2 * sizeof(int)];
+        BinaryPrimitives.WriteInt32LittleEndian(sizes, inputLength);
+        BinaryPrimitives.WriteInt32LittleEndian(sizes[sizeof(int)..], dimensions);
+        hash.Append(sizes);
+        if (matrix is not null)
+        {
+            hash.Append(MemoryMarshal.AsBytes(matrix.AsSpan()));
+        }
+
+        return hash.GetCurrentHashAsUInt64();
     }
 
     /// <summary>Projects one input into <paramref name="features"/> (Dimensions floats; PRADA's distances between them are computed in double).</summary>

@@ -11,7 +11,7 @@ namespace Mirage.Defense.Monitoring;
 /// distances on very long streams; an attacker's steps from recent points are unaffected.
 /// Points are stored as float (every feature space is float); distances are computed in double.
 /// </summary>
-public sealed class PradaDetector
+public sealed partial class PradaDetector
 {
     /// <summary>A class's distances join the pooled test once it has this many.</summary>
     private const int MinimumPerClass = 10;
@@ -193,7 +193,7 @@ public sealed class PradaDetector
     }
 
     /// <summary>One class's growing set (a ring once full), its threshold, and its distance window.</summary>
-    private sealed class ClassTrack(int capacity, int dimensions, int window)
+    private sealed partial class ClassTrack(int capacity, int dimensions, int window)
     {
         // Grown on demand: most clients' growing sets stay far below the cap, and the cap's worth of
         // points (4,096 x 128 floats, 2 MiB) allocated up front would be paid by every client.

@@ -1,7 +1,7 @@
 namespace Mirage.Defense.Monitoring;
 
 /// <summary>Queries per minute over the last minute, in twelve 5-second buckets (time from the observations).</summary>
-public sealed class RateMeter
+public sealed partial class RateMeter
 {
     private const int Buckets = 12;
     private static readonly long BucketTicks = TimeSpan.FromSeconds(5).Ticks;

@@ -4,7 +4,7 @@ namespace Mirage.Defense.Monitoring;
 /// The last N observations of a small categorical value (a predicted class, or 0/1 for
 /// low-confidence), with running counts per category, so rates and histograms cost O(1) per query.
 /// </summary>
-public sealed class SlidingCounts
+public sealed partial class SlidingCounts
 {
     private readonly int[] _ring;
     private readonly int[] _counts;

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Mirage.Defense.Monitoring;
 
 /// <summary>
@@ -49,6 +51,16 @@ internal sealed class SortedPool
             values[to..from].CopyTo(values[(to + 1)..]);
             values[to] = added;
         }
+    }
+
+    /// <summary>Holds exactly <paramref name="values"/> (in any order), sorted: a restored detector's pool, rebuilt from its windows.</summary>
+    public void Refill(ReadOnlySpan<double> values)
+    {
+        // A power of two of at least 64, as the pool that grew by doubling would hold.
+        _values = new double[BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, values.Length))];
+        values.CopyTo(_values);
+        Count = values.Length;
+        _values.AsSpan(0, Count).Sort();
     }
 
     private static int InsertionPoint(ReadOnlySpan<double> values, double value)

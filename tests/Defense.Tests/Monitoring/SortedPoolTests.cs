@@ -33,6 +33,38 @@ public sealed class SortedPoolTests
     }
 
     [Fact]
+    public void Refilled_from_unsorted_values_it_goes_on_like_the_pool_that_grew_them()
+    {
+        var grown = new SortedPool();
+        var values = new List<double>();
+        var random = new Random(6);
+        for (var i = 0; i < 300; i++)
+        {
+            values.Add(random.Next(0, 50) / 4.0);
+            grown.Add(values[^1]);
+        }
+
+        var refilled = new SortedPool();
+        refilled.Refill(values.ToArray());
+        Assert.Equal(grown.Values.ToArray(), refilled.Values.ToArray());
+        for (var step = 0; step < 300; step++)
+        {
+            var removed = values[random.Next(values.Count)];
+            var added = random.Next(0, 50) / 4.0;
+            values.Remove(removed);
+            values.Add(added);
+            grown.Replace(removed, added);
+            refilled.Replace(removed, added);
+            refilled.Add(added);
+            grown.Add(added);
+            values.Add(added);
+        }
+
+        Assert.Equal(grown.Values.ToArray(), refilled.Values.ToArray());
+        Assert.Equal(values.Order().ToArray(), refilled.Values.ToArray());
+    }
+
+    [Fact]
     public void Replacing_a_value_it_does_not_hold_is_an_error()
     {
         var pool = new SortedPool();

@@ -1,0 +1,39 @@
+using System.Buffers;
+using Mirage.Defense.Monitoring;
+
+namespace Mirage.Defense.Tests.Monitoring;
+
+/// <summary>
+/// A labelled stream (from <see cref="SyntheticStreams"/>) as a client monitor sees it: the features as the
+/// input (under an identity projection), and a posterior whose top class is the label, confident or not
+/// (about one query in five below the low-confidence line), so every window of the monitor is exercised.
+/// </summary>
+internal sealed class MonitorQueries
+{
+    private readonly float[][] _inputs;
+    private readonly float[][] _posteriors;
+
+    public MonitorQueries(IReadOnlyList<(double[] Features, int Class)> stream, int classes, int seed)
+    {
+        var random = new Random(seed);
+        _inputs = stream.Select(q => q.Features.Select(v => (float)v).ToArray()).ToArray();
+        _posteriors = stream.Select(q =>
+        {
+            var top = random.Next(5) == 0 ? 0.5f : 0.9f;
+            var posterior = Enumerable.Repeat((1 - top) / (classes - 1), classes).ToArray();
+            posterior[q.Class] = top;
+            return posterior;
+        }).ToArray();
+    }
+
+    public int Count => _inputs.Length;
+
+    public void Observe(ClientMonitor monitor, int query) => monitor.Observe(_inputs[query], _posteriors[query], 1);
+
+    public static byte[] Snapshot(ClientMonitor monitor)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        monitor.WriteTo(buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+}
