@@ -38,6 +38,10 @@ public sealed partial class ClientMonitor
 
     public int Dimensions => _projection.Dimensions;
 
+    public int InputLength => _projection.InputLength;
+
+    public int Classes => _classes.Categories;
+
     /// <summary>
     /// Learns from <paramref name="rows"/> inputs and the model's (unperturbed) posteriors for them.
     /// When <paramref name="projected"/> is not empty it receives every row's features (rows x Dimensions)

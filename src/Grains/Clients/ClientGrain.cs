@@ -24,19 +24,21 @@ public sealed class ClientGrain(
     TenantWatchOptions tenantWatch,
     ClientPersistenceOptions persistence,
     [PersistentState("client", MirageStorage.Name)] IPersistentState<ClientRecord> state,
+    [PersistentState("detector", MirageStorage.Name)] IPersistentState<DetectorRecord> detector,
     TimeProvider time,
     ILogger<ClientGrain> logger) : Grain, IClientGrain
 {
     private const int HistoryCapacity = 240;
 
     private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
-    private readonly RateMeter _rate = new();
+    private RateMeter _rate = new();
     private EscalationLadder _ladder = EscalationLadder.Default;
     private TenantReporter _tenant = null!;
     private int _unwritten;
     private DateTimeOffset _lastWrite;
     private IGrainTimer? _flush;
     private IGrainTimer? _tenantFlush;
+    private IGrainTimer? _detectorFlush;
 
     // Published atomically after every turn; the request path reads it without queueing behind turns.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
@@ -49,8 +51,7 @@ public sealed class ClientGrain(
         _ladder = ladders.For(tenant);
         _tenant = new TenantReporter(GrainFactory.GetGrain<ITenantGrain>(tenant), client);
         (Record.Tenant, Record.Client) = (tenant, client);
-        // The detectors start empty; what they had found stays as a floor.
-        Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
+        RestoreDetectors();
         _lastWrite = time.GetUtcNow();
         Publish();
         return Task.CompletedTask;
@@ -62,6 +63,8 @@ public sealed class ClientGrain(
         {
             await WriteAsync();
         }
+
+        await WriteDetectorsAsync();
     }
 
     public Task<DefenseDecision> GetDefenseAsync() => Task.FromResult(_defense);
@@ -78,6 +81,8 @@ public sealed class ClientGrain(
         }
 
         _unwritten++;
+        _detectorFlush ??= this.RegisterGrainTimer(
+            static (grain, _) => grain.WriteDetectorsAsync(), this, new GrainTimerCreationOptions(persistence.WriteDetectorEvery, Timeout.InfiniteTimeSpan));
         if (_unwritten >= persistence.WriteEveryObservations || observation.At - _lastWrite >= persistence.WriteEvery)
         {
             await WriteAsync();
@@ -110,6 +115,9 @@ public sealed class ClientGrain(
         _tenant.Clear();
         Publish();
         await WriteAsync();
+        _detectorFlush?.Dispose();
+        _detectorFlush = null;
+        await detector.ClearStateAsync();
         return Detail();
     }
 
@@ -127,6 +135,51 @@ public sealed class ClientGrain(
         if (_unwritten > 0)
         {
             await WriteAsync();
+        }
+    }
+
+    /// <summary>
+    /// Brings back what the detectors had learned. Whatever does not fit this silo's configuration (another
+    /// projection, other classes) starts afresh, and the stored suspicion then stays as a floor under the
+    /// new detectors' until an operator resets the client.
+    /// </summary>
+    private void RestoreDetectors()
+    {
+        if (!detector.RecordExists)
+        {
+            Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
+            return;
+        }
+
+        var refused = new List<string>();
+        _rate = DetectorSnapshot.Read(detector.State.Bytes, featureSpaces, suspicionOptions, _monitors, refused);
+        if (refused.Count > 0)
+        {
+            Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
+            logger.LogWarning("Client {Tenant}/{Client}: detector state not restored ({Reasons}); those detectors start afresh",
+                Record.Tenant, Record.Client, string.Join("; ", refused));
+        }
+    }
+
+    private async Task WriteDetectorsAsync()
+    {
+        if (_detectorFlush is null)
+        {
+            return;  // nothing learned since the last write
+        }
+
+        _detectorFlush.Dispose();
+        _detectorFlush = null;
+        detector.State.Bytes = DetectorSnapshot.Write(_rate, _monitors);
+        try
+        {
+            await detector.WriteStateAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Client {Tenant}/{Client}: writing its detectors failed; the activation is dropped", Record.Tenant, Record.Client);
+            DeactivateOnIdle();
+            throw;
         }
     }
 
