@@ -55,8 +55,8 @@ public class StorageWriteBenchmarks
         _bytes = ObservedClient.Record();
         _storage = Provider switch
         {
-            "sqlite" => new SqliteGrainStorage(Path.Combine(_sqliteDirectory = TemporaryDirectory(), "grains.db")),
-            "postgres" => new PostgresGrainStorage($"{PostgresServer};Database={_database = await CreateDatabaseAsync()}"),
+            "sqlite" => new LegacySqliteGrainStorage(Path.Combine(_sqliteDirectory = TemporaryDirectory(), "grains.db")),
+            "postgres" => new LegacyPostgresGrainStorage($"{PostgresServer};Database={_database = await CreateDatabaseAsync()}"),
             _ => throw new InvalidOperationException($"Unknown provider {Provider}."),
         };
         await _storage.InitializeAsync(default);
@@ -204,7 +204,7 @@ internal static class ObservedClient
         var directory = StorageWriteBenchmarks.TemporaryDirectory();
         try
         {
-            var storage = new SqliteGrainStorage(Path.Combine(directory, "build.db"));
+            var storage = new LegacySqliteGrainStorage(Path.Combine(directory, "build.db"));
             await storage.InitializeAsync(default);
             var key = ClientGrainKey.Of(Tenant, "client-0000");
             var clock = new ManualClock(new DateTimeOffset(2025, 6, 1, 8, 0, 0, TimeSpan.Zero));

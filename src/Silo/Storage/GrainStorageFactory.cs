@@ -9,8 +9,8 @@ public static class GrainStorageFactory
     {
         IGrainStorage storage = options.Provider.ToLowerInvariant() switch
         {
-            "sqlite" => new SqliteGrainStorage(options.SqlitePath),
-            "postgres" => new PostgresGrainStorage(options.Postgres is { Length: > 0 } connection
+            "sqlite" => new LegacySqliteGrainStorage(options.SqlitePath),
+            "postgres" => new LegacyPostgresGrainStorage(options.Postgres is { Length: > 0 } connection
                 ? connection
                 : throw new InvalidOperationException("Storage provider \"postgres\" needs Mirage:Storage:Postgres (an Npgsql connection string).")),
             _ => throw new InvalidOperationException($"Storage provider \"{options.Provider}\" is unknown; use \"sqlite\" or \"postgres\"."),

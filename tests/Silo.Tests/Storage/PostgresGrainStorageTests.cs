@@ -1,60 +1,83 @@
-using System.Diagnostics;
-using Mirage.Silo.Storage;
-using Mirage.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Mirage.Silo.Storage.Hosting;
+using Mirage.Silo.Storage.Sql;
 using Npgsql;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Mirage.Silo.Tests.Storage;
 
-/// <summary>Runs the conformance cases against a real PostgreSQL, started by scripts/postgres.sh.</summary>
-public sealed class PostgresGrainStorageTests(PostgresServer server) : GrainStorageConformance, IClassFixture<PostgresServer>, IAsyncLifetime
+public sealed class PostgresGrainStorageTests(PostgresStorageSilo silo) : SqlGrainStorageConformance(silo), IClassFixture<PostgresStorageSilo>
 {
-    private PostgresGrainStorage? _storage;
-    private string _database = "";
+    private readonly PostgresStorageSilo _silo = silo;
 
-    protected override IGrainStorage Storage => _storage!;
-
-    public async Task InitializeAsync()
+    [Fact]
+    public async Task Several_silos_creating_the_schema_at_once_all_start_and_share_it()
     {
-        // A fresh database per test, so cases and runs never see each other's rows.
-        _database = $"mirage_test_{Guid.NewGuid():N}";
-        await server.ExecuteAsync($"CREATE DATABASE {_database}");
-        _storage = new PostgresGrainStorage(server.ConnectionString(_database));
-        await _storage.InitializeAsync(default);
-    }
+        var database = await _silo.CreateDatabaseAsync();
+        var silos = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StorageSilo.StartAsync(s =>
+            s.AddPostgresGrainStorage("shared", options => options.ConnectionString = _silo.Server.ConnectionString(database)))));
+        try
+        {
+            var storages = silos.Select(host => host.Services.GetRequiredKeyedService<IGrainStorage>("shared")).ToArray();
+            var grainId = GrainId.Create("client", "acme/c1");
+            var written = new Orleans.GrainState<Counter>(new Counter { Count = 11 });
+            await storages[0].WriteStateAsync("state", grainId, written);
 
-    public async Task DisposeAsync()
-    {
-        await _storage!.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await server.ExecuteAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+            var read = new Orleans.GrainState<Counter>();
+            await storages[2].ReadStateAsync("state", grainId, read);
+            Assert.Equal((11, written.ETag), (read.State!.Count, read.ETag));
+        }
+        finally
+        {
+            foreach (var host in silos)
+            {
+                await host.StopAsync();
+                host.Dispose();
+            }
+        }
     }
 }
 
-/// <summary>Starts the throwaway PostgreSQL once per test class; fails, never skips, when it cannot.</summary>
-public sealed class PostgresServer
+/// <summary>The PostgreSQL provider on a fresh database of the throwaway server (scripts/postgres.sh).</summary>
+public sealed class PostgresStorageSilo : StorageSilo
 {
-    private const int Port = 55432;
+    private readonly List<string> _databases = [];
+    private string _database = "";
 
-    public PostgresServer()
+    public PostgresServer Server { get; } = new();
+
+    public async Task<string> CreateDatabaseAsync()
     {
-        var script = Path.Combine(RepositoryFiles.Root, "scripts", "postgres.sh");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, "start", Port.ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"scripts/postgres.sh start failed: {output}");
+        var database = $"mirage_test_{Guid.NewGuid():N}";
+        await Server.ExecuteAsync($"CREATE DATABASE {database}");
+        _databases.Add(database);
+        return database;
     }
 
-    public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database}";
+    protected override async Task PrepareAsync() => _database = await CreateDatabaseAsync();
 
-    public async Task ExecuteAsync(string sql)
+    protected override void AddStorage(ISiloBuilder silo, string name) =>
+        silo.AddPostgresGrainStorage(name, options => options.ConnectionString = Server.ConnectionString(_database));
+
+    public override async Task<long> StoredLengthAsync(string stateName, GrainId grainId)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await using var connection = new NpgsqlConnection(Server.ConnectionString(_database));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT octet_length(payload) FROM {SqlGrainStorage.TableName} WHERE state_name = @state AND grain_id = @grain", connection);
+        command.Parameters.AddWithValue("state", stateName);
+        command.Parameters.AddWithValue("grain", grainId.ToString());
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    protected override async Task CleanUpAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        foreach (var database in _databases)
+        {
+            await Server.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
     }
 }

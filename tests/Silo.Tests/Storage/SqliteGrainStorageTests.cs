@@ -1,22 +1,38 @@
-using Mirage.Silo.Storage;
+using Microsoft.Data.Sqlite;
+using Mirage.Silo.Storage.Hosting;
+using Mirage.Silo.Storage.Sql;
+using Orleans.Hosting;
+using Orleans.Runtime;
 
 namespace Mirage.Silo.Tests.Storage;
 
-public sealed class SqliteGrainStorageTests : GrainStorageConformance, IAsyncLifetime
+public sealed class SqliteGrainStorageTests(SqliteStorageSilo silo) : SqlGrainStorageConformance(silo), IClassFixture<SqliteStorageSilo>;
+
+/// <summary>The SQLite provider on a file in a fresh temporary folder.</summary>
+public sealed class SqliteStorageSilo : StorageSilo
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"mirage-{Guid.NewGuid():N}", "grains.db");
-    private readonly SqliteGrainStorage _storage;
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"mirage-{Guid.NewGuid():N}");
 
-    public SqliteGrainStorageTests() => _storage = new SqliteGrainStorage(_path);
+    private string DatabasePath => Path.Combine(_folder, "data", "grains.db");
 
-    protected override IGrainStorage Storage => _storage;
+    protected override void AddStorage(ISiloBuilder silo, string name) =>
+        silo.AddSqliteGrainStorage(name, options => options.Path = DatabasePath);
 
-    public Task InitializeAsync() => _storage.InitializeAsync(default);
-
-    public Task DisposeAsync()
+    public override async Task<long> StoredLengthAsync(string stateName, GrainId grainId)
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT length(payload) FROM {SqlGrainStorage.TableName} WHERE state_name = $state AND grain_id = $grain";
+        command.Parameters.AddWithValue("$state", stateName);
+        command.Parameters.AddWithValue("$grain", grainId.ToString());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected override Task CleanUpAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
     }
 }

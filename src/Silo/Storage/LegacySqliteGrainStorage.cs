@@ -3,8 +3,9 @@ using Microsoft.Data.Sqlite;
 
 namespace Mirage.Silo.Storage;
 
+/// <remarks>For the hand-written runtime only; goes with it (Orleans uses Sql/, Sqlite/, Postgres/).</remarks>
 /// <summary>The embedded default: one SQLite file (WAL, so readers never wait for the writer).</summary>
-public sealed class SqliteGrainStorage(string path) : SqlGrainStorage
+public sealed class LegacySqliteGrainStorage(string path) : LegacySqlGrainStorage
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {

@@ -4,12 +4,13 @@ using Mirage.Interfaces.Runtime;
 
 namespace Mirage.Silo.Storage;
 
+/// <remarks>For the hand-written runtime only; goes with it (Orleans uses Sql/, Sqlite/, Postgres/).</remarks>
 /// <summary>
 /// The storage logic both SQL providers share: one table of (grain type, key) → ETag, state blob, and
 /// the client summary in plain columns with an index on (tenant, suspicion). Compare-and-set is one
 /// UPDATE ... WHERE etag = @expected; a create is an INSERT that the primary key refuses twice.
 /// </summary>
-public abstract class SqlGrainStorage : IGrainStorage
+public abstract class LegacySqlGrainStorage : IGrainStorage
 {
     private const string Columns = "tenant, client, suspicion, level, level_name, queries, flagged, last_seen_ms";
 

@@ -3,8 +3,9 @@ using Npgsql;
 
 namespace Mirage.Silo.Storage;
 
+/// <remarks>For the hand-written runtime only; goes with it (Orleans uses Sql/, Sqlite/, Postgres/).</remarks>
 /// <summary>The cluster's shared store: PostgreSQL through Npgsql.</summary>
-public sealed class PostgresGrainStorage(string connectionString) : SqlGrainStorage, IAsyncDisposable
+public sealed class LegacyPostgresGrainStorage(string connectionString) : LegacySqlGrainStorage, IAsyncDisposable
 {
     // Any fixed number: silos starting together take this lock so only one creates the schema at a time.
     private const long MigrationLock = 0x4D69726167;
