@@ -15,11 +15,12 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
     // wait (concurrent CREATE TABLE IF NOT EXISTS can still collide on PostgreSQL's catalog).
     private const long SchemaLock = 0x4D69726167;
 
-    private readonly NpgsqlDataSource _dataSource;
+    // Built on first use: the silo constructs its providers before it validates their options.
+    private readonly Lazy<NpgsqlDataSource> _dataSource;
 
     public PostgresGrainStorage(string name, PostgresGrainStorageOptions options, IActivatorProvider activators)
         : base(name, options.GrainStorageSerializer, activators, options.InitStage) =>
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        _dataSource = new(() => NpgsqlDataSource.Create(options.ConnectionString));
 
     /// <summary>The factory <c>AddGrainStorage</c> calls, with the options named after the provider.</summary>
     public static PostgresGrainStorage Create(IServiceProvider services, string name) =>
@@ -29,7 +30,7 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
     protected override string BlobType => "BYTEA";
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
-        await _dataSource.OpenConnectionAsync(cancellationToken);
+        await _dataSource.Value.OpenConnectionAsync(cancellationToken);
 
     protected override bool IsDuplicateKey(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
@@ -47,5 +48,5 @@ public sealed class PostgresGrainStorage : SqlGrainStorage, IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _dataSource.IsValueCreated ? _dataSource.Value.DisposeAsync() : ValueTask.CompletedTask;
 }

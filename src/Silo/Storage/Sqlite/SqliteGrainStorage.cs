@@ -16,23 +16,13 @@ namespace Mirage.Silo.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteGrainStorage : SqlGrainStorage
 {
-    private readonly string _path;
-    private readonly string _connectionString;
+    // Built on first use: the silo constructs its providers before it validates their options, and an
+    // invalid path must reach the validator's message, not throw from here.
+    private readonly Lazy<string> _connectionString;
 
     public SqliteGrainStorage(string name, SqliteGrainStorageOptions options, IActivatorProvider activators)
-        : base(name, options.GrainStorageSerializer, activators, options.InitStage)
-    {
-        _path = Path.GetFullPath(options.Path);
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Seconds a command retries while another connection holds the write lock.
-            DefaultTimeout = 30,
-        }.ToString();
-    }
+        : base(name, options.GrainStorageSerializer, activators, options.InitStage) =>
+        _connectionString = new(() => ConnectionString(options.Path));
 
     /// <summary>The factory <c>AddGrainStorage</c> calls, with the options named after the provider.</summary>
     public static SqliteGrainStorage Create(IServiceProvider services, string name) =>
@@ -43,7 +33,7 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(_connectionString.Value);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA synchronous = NORMAL;";
@@ -61,6 +51,20 @@ public sealed class SqliteGrainStorage : SqlGrainStorage
         }
 
         await base.CreateSchemaAsync(connection, statements, cancellationToken);
+    }
+
+    private static string ConnectionString(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Seconds a command retries while another connection holds the write lock.
+            DefaultTimeout = 30,
+        }.ToString();
     }
 
     protected override bool IsDuplicateKey(DbException exception) =>
