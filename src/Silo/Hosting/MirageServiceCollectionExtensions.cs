@@ -44,7 +44,6 @@ public static class MirageServiceCollectionExtensions
         {
             var folder = Path.GetDirectoryName(configFile)!;
             options.ModelsDirectory = Path.GetFullPath(options.ModelsDirectory, folder);
-            options.Storage.SqlitePath = Path.GetFullPath(options.Storage.SqlitePath, folder);
         });
 
         services.AddProblemDetails();
@@ -68,6 +67,6 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ObservationGate>();
-        return builder.UseMirageSilo();
+        return builder.UseMirageSilo(Path.GetDirectoryName(configFile)!);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Mirage.Grains.Storage;
 using Mirage.Silo.Configuration;
+using Mirage.Silo.Storage.Hosting;
 using Orleans.Configuration;
 
 namespace Mirage.Silo.Hosting;
@@ -10,9 +11,11 @@ namespace Mirage.Silo.Hosting;
 /// <summary>The Orleans silo this process co-hosts: clustering, grain storage and collection, per configuration.</summary>
 public static class SiloHosting
 {
-    public static WebApplicationBuilder UseMirageSilo(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder UseMirageSilo(this WebApplicationBuilder builder, string configFolder)
     {
         var options = builder.Configuration.GetSection(MirageOptions.Section).Get<MirageOptions>() ?? new MirageOptions();
+        // Relative paths in the configuration file are relative to that file, as for the models folder.
+        options.Storage.SqlitePath = Path.GetFullPath(options.Storage.SqlitePath, configFolder);
         builder.UseOrleans(silo =>
         {
             var cluster = options.Cluster;
@@ -26,7 +29,7 @@ public static class SiloHosting
                         [$"Mirage:Cluster:Provider \"{cluster.Provider}\" is unknown; use \"localhost\"."]);
             }
 
-            silo.AddMemoryGrainStorage(MirageStorage.Name);
+            AddStorage(silo, options.Storage);
             silo.Configure<GrainCollectionOptions>(collection =>
             {
                 collection.CollectionAge = options.Grains.IdleAge;
@@ -34,6 +37,22 @@ public static class SiloHosting
             });
         });
         return builder;
+    }
+
+    private static void AddStorage(ISiloBuilder silo, StorageOptions storage)
+    {
+        switch (storage.Provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                silo.AddSqliteGrainStorage(MirageStorage.Name, sqlite => sqlite.Path = storage.SqlitePath);
+                break;
+            case "postgres":
+                silo.AddPostgresGrainStorage(MirageStorage.Name, postgres => postgres.ConnectionString = storage.Postgres ?? "");
+                break;
+            default:
+                throw new OptionsValidationException(nameof(MirageOptions.Storage), typeof(StorageOptions),
+                    [$"Mirage:Storage:Provider \"{storage.Provider}\" is unknown; use \"sqlite\" or \"postgres\"."]);
+        }
     }
 
     /// <summary>0 asks for a free port: tests start several silos in one process.</summary>

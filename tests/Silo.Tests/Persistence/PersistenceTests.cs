@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Mirage.Grains.Clients;
 using Mirage.Grains.Storage;
 using Mirage.Interfaces.Clients;
+using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Mirage.Silo.Tests.TestSupport;
