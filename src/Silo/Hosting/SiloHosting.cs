@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Mirage.Grains.Storage;
 using Mirage.Silo.Configuration;
@@ -18,17 +16,7 @@ public static class SiloHosting
         options.Storage.SqlitePath = Path.GetFullPath(options.Storage.SqlitePath, configFolder);
         builder.UseOrleans(silo =>
         {
-            var cluster = options.Cluster;
-            switch (cluster.Provider.ToLowerInvariant())
-            {
-                case "localhost":
-                    silo.UseLocalhostClustering(PortOrFree(cluster.SiloPort), PortOrFree(cluster.GatewayPort), null, cluster.ServiceId, cluster.ClusterId);
-                    break;
-                default:
-                    throw new OptionsValidationException(nameof(MirageOptions.Cluster), typeof(Configuration.ClusterOptions),
-                        [$"Mirage:Cluster:Provider \"{cluster.Provider}\" is unknown; use \"localhost\"."]);
-            }
-
+            silo.UseMirageClustering(options.Cluster);
             AddStorage(silo, options.Storage);
             silo.Configure<GrainCollectionOptions>(collection =>
             {
@@ -53,18 +41,5 @@ public static class SiloHosting
                 throw new OptionsValidationException(nameof(MirageOptions.Storage), typeof(StorageOptions),
                     [$"Mirage:Storage:Provider \"{storage.Provider}\" is unknown; use \"sqlite\" or \"postgres\"."]);
         }
-    }
-
-    /// <summary>0 asks for a free port: tests start several silos in one process.</summary>
-    private static int PortOrFree(int port)
-    {
-        if (port != 0)
-        {
-            return port;
-        }
-
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
