@@ -8,7 +8,7 @@ namespace Mirage.Grains.Tests.TestSupport;
 /// Counts, per tenant, the ObserveAsync calls tenant grains receive and the rows they carry (an incoming
 /// call filter on every silo), so tests can see that client grains send batches, not one call per query.
 /// </summary>
-internal sealed class TenantCallCounter
+public sealed class TenantCallCounter
 {
     private readonly ConcurrentDictionary<string, (int Calls, long Rows)> _byTenant = new(StringComparer.Ordinal);
 
