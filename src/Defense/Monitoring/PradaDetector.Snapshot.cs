@@ -125,8 +125,9 @@ public sealed partial class PradaDetector
             Count = count;
             _next = next;
             reader.ReadValues(_distances.AsSpan(0, DistanceCount));
-            // Exactly the points held: the next Add grows the storage by the usual doubling.
-            _points = new float[count * dimensions];
+            // Exactly the points held (the next Add grows the storage by the usual doubling), every value
+            // overwritten by the read, so not zeroed first: at the cap that is 2 MB.
+            _points = count == 0 ? [] : GC.AllocateUninitializedArray<float>(count * dimensions);
             reader.ReadValues<float>(_points);
             return !reader.Failed;
         }
