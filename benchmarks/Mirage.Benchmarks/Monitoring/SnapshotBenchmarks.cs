@@ -10,7 +10,9 @@ namespace Mirage.Benchmarks.Monitoring;
 /// "small" after 100 benign-like queries, "attack" after 2,000 JBDA-style queries (20 seed images,
 /// each query an earlier one plus 0.1·sign(noise), clipped to [0, 1]), and "full" with every growing
 /// set at its cap (409 points a class) and every window full. WriteTo into a reused buffer;
-/// TryRestore from the bytes (checksum, a fresh monitor, every part read). The setup prints the size.
+/// TryRestore from the bytes (checksum, a fresh monitor, every part read). Then, as the client grain
+/// writes every 50 observations: 50 more queries of the same kind, WriteChangesTo against that
+/// snapshot and TryRestore of snapshot plus changes. The setup prints the sizes.
 /// </summary>
 [MemoryDiagnoser]
 public class SnapshotBenchmarks
@@ -22,7 +24,9 @@ public class SnapshotBenchmarks
     private readonly ArrayBufferWriter<byte> _buffer = new();
     private FeatureProjection _projection = FeatureProjection.Identity(1);
     private ClientMonitor _monitor = null!;
+    private readonly List<(float[] Image, int Class)> _jbda = [];
     private byte[] _snapshot = [];
+    private byte[] _changes = [];
 
     [Params("small", "attack", "full")]
     public string State { get; set; } = "";
@@ -58,7 +62,21 @@ public class SnapshotBenchmarks
 
         _monitor.WriteTo(_buffer);
         _snapshot = _buffer.WrittenSpan.ToArray();
-        Console.WriteLine($"// {State}: {_monitor.Queries} queries, {_monitor.Prada.GrowingSetSize} growing-set points, snapshot {_snapshot.Length:N0} bytes");
+        var points = _monitor.Prada.GrowingSetSize;
+        if (State == "attack")
+        {
+            ObserveJbda(random, seeds: 20, queries: _jbda.Count + 50);
+        }
+        else
+        {
+            ObserveUniform(random, 50);
+        }
+
+        _buffer.ResetWrittenCount();
+        _monitor.WriteChangesTo(_buffer);
+        _changes = _buffer.WrittenSpan.ToArray();
+        Console.WriteLine($"// {State}: {_monitor.Queries - 50} queries, {points} growing-set points, snapshot {_snapshot.Length:N0} bytes; "
+            + $"50 queries later changes of {_changes.Length:N0} bytes ({_monitor.Prada.GrowingSetSize} points)");
     }
 
     [Benchmark]
@@ -72,6 +90,20 @@ public class SnapshotBenchmarks
     [Benchmark]
     public ClientMonitor? TryRestore() =>
         ClientMonitor.TryRestore(_snapshot, _projection, Classes, _options, out var monitor, out var whyNot)
+            ? monitor
+            : throw new InvalidOperationException(whyNot);
+
+    [Benchmark]
+    public int WriteChangesTo()
+    {
+        _buffer.ResetWrittenCount();
+        _monitor.WriteChangesTo(_buffer);
+        return _buffer.WrittenCount;
+    }
+
+    [Benchmark]
+    public ClientMonitor? TryRestoreWithChanges() =>
+        ClientMonitor.TryRestore(_snapshot, _changes, _projection, Classes, _options, out var monitor, out var whyNot)
             ? monitor
             : throw new InvalidOperationException(whyNot);
 
@@ -91,21 +123,20 @@ public class SnapshotBenchmarks
 
     private void ObserveJbda(Random random, int seeds, int queries)
     {
-        var stream = new List<(float[] Image, int Class)>();
-        for (var s = 0; s < seeds; s++)
+        // Seeds first, then steps from any earlier query; each is observed as it is made.
+        while (_jbda.Count < queries)
         {
-            stream.Add((Enumerable.Range(0, InputLength).Select(_ => (float)random.NextDouble()).ToArray(), s % Classes));
-        }
+            if (_jbda.Count < seeds)
+            {
+                _jbda.Add((Enumerable.Range(0, InputLength).Select(_ => (float)random.NextDouble()).ToArray(), _jbda.Count % Classes));
+            }
+            else
+            {
+                var (from, label) = _jbda[random.Next(_jbda.Count)];
+                _jbda.Add((from.Select(v => Math.Clamp(v + (random.Next(2) == 0 ? -0.1f : 0.1f), 0f, 1f)).ToArray(), label));
+            }
 
-        while (stream.Count < queries)
-        {
-            var (from, label) = stream[random.Next(stream.Count)];
-            stream.Add((from.Select(v => Math.Clamp(v + (random.Next(2) == 0 ? -0.1f : 0.1f), 0f, 1f)).ToArray(), label));
-        }
-
-        foreach (var (image, label) in stream)
-        {
-            Observe(image, label);
+            Observe(_jbda[^1].Image, _jbda[^1].Class);
         }
     }
 

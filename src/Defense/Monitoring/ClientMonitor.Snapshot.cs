@@ -12,7 +12,7 @@ namespace Mirage.Defense.Monitoring;
 /// Layout, version <see cref="SnapshotFormat.Version"/>: the envelope, input length, dimensions,
 /// fingerprint, classes, queries, then PRADA, the low-confidence window and the class window.
 /// Changes (<see cref="WriteChangesTo"/>) have the same layout after their base's checksum, with only
-/// the growing-set points added since the base: the points are most of a snapshot's bytes.
+/// the growing-set points and window distances added since the base: those are most of a snapshot's bytes.
 /// </summary>
 public sealed partial class ClientMonitor
 {
@@ -24,13 +24,13 @@ public sealed partial class ClientMonitor
     {
         var writer = SnapshotWriter.Begin(output, SnapshotKind.ClientMonitor);
         WriteBody(writer, default);
-        _base = new SnapshotBase(writer.Finish(), _prada.PointsAdded());
+        _base = new SnapshotBase(writer.Finish(), _prada.Marks());
     }
 
     /// <summary>
     /// Writes what is needed, with the base (the full snapshot last written or restored), to restore the
-    /// monitor as it is now: every part in full except the growing-set points, of which only those added
-    /// since the base. False, writing nothing, when there is no base yet. Changes are cumulative: keep the
+    /// monitor as it is now: every part in full except the growing sets and distance windows, of which
+    /// only the entries added since the base. False, writing nothing, when there is no base yet. Changes are cumulative: keep the
     /// latest beside its base, and write a new full snapshot when they grow near the base's size (or when
     /// the base could not be stored: changes against a base that is not kept are refused at restore).
     /// </summary>
@@ -43,7 +43,7 @@ public sealed partial class ClientMonitor
 
         var writer = SnapshotWriter.Begin(output, SnapshotKind.ClientMonitorChanges);
         writer.WriteUInt64(_base.Checksum);
-        WriteBody(writer, _base.PointsAdded);
+        WriteBody(writer, _base.Marks);
         writer.Finish();
         return true;
     }
@@ -75,7 +75,7 @@ public sealed partial class ClientMonitor
             return false;
         }
 
-        restored._base = new SnapshotBase(SnapshotReader.ChecksumOf(snapshot), restored._prada.PointsAdded());
+        restored._base = new SnapshotBase(SnapshotReader.ChecksumOf(snapshot), restored._prada.Marks());
         if (!changes.IsEmpty && !restored.TryApply(changes, out whyNot))
         {
             whyNot = $"the changes: {whyNot}";
@@ -95,25 +95,25 @@ public sealed partial class ClientMonitor
 
         if (reader.Check(reader.ReadUInt64() == _base!.Checksum, "they were written against another snapshot than the one given"))
         {
-            ReadBody(ref reader, _base.PointsAdded);
+            ReadBody(ref reader, _base.Marks);
         }
 
         return reader.TryEnd(out whyNot);
     }
 
-    private void WriteBody(SnapshotWriter writer, ReadOnlySpan<long> pointsAddedAtBase)
+    private void WriteBody(SnapshotWriter writer, ReadOnlySpan<PradaDetector.TrackMark> @base)
     {
         writer.WriteInt32(_projection.InputLength);
         writer.WriteInt32(_projection.Dimensions);
         writer.WriteUInt64(_projection.Fingerprint);
         writer.WriteInt32(_classes.Categories);
         writer.WriteInt64(Queries);
-        _prada.WriteTo(writer, pointsAddedAtBase);
+        _prada.WriteTo(writer, @base);
         _lowConfidence.WriteTo(writer);
         _classes.WriteTo(writer);
     }
 
-    private bool ReadBody(ref SnapshotReader reader, ReadOnlySpan<long> pointsAddedAtBase)
+    private bool ReadBody(ref SnapshotReader reader, ReadOnlySpan<PradaDetector.TrackMark> @base)
     {
         var inputLength = reader.ReadInt32();
         var dimensions = reader.ReadInt32();
@@ -128,9 +128,9 @@ public sealed partial class ClientMonitor
 
         Queries = reader.ReadInt64();
         return reader.Check(Queries >= 0, $"the monitor has seen {Queries} queries")
-            && _prada.ReadFrom(ref reader, pointsAddedAtBase) && _lowConfidence.ReadFrom(ref reader) && _classes.ReadFrom(ref reader);
+            && _prada.ReadFrom(ref reader, @base) && _lowConfidence.ReadFrom(ref reader) && _classes.ReadFrom(ref reader);
     }
 
-    /// <summary>A full snapshot's checksum and each class's points added when it was taken.</summary>
-    private sealed record SnapshotBase(ulong Checksum, long[] PointsAdded);
+    /// <summary>A full snapshot's checksum and how far each class's rings had come when it was taken.</summary>
+    private sealed record SnapshotBase(ulong Checksum, PradaDetector.TrackMark[] Marks);
 }

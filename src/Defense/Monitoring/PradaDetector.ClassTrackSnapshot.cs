@@ -4,20 +4,22 @@ namespace Mirage.Defense.Monitoring;
 
 public sealed partial class PradaDetector
 {
+    /// <summary>How far a class's two rings had come when a base snapshot was taken: where changes start.</summary>
+    internal readonly record struct TrackMark(long PointsAdded, long DistancesAdded);
+
     /// <summary>
-    /// Snapshot of a class's track: ring position, threshold, growing-set sums, distance window, then its
-    /// newest points, oldest first: all it holds in a full snapshot, only those added since the base in
-    /// changes. Each point's slot follows from the ring's next slot, so changes applied over the base
-    /// land where the uninterrupted ring put them (a full ring's new points over its oldest).
+    /// Snapshot of a class's track: threshold, growing-set sums, then its two rings (points, and the distance
+    /// window) through <see cref="RingSnapshot"/>: every entry in a full snapshot, in changes only those
+    /// added since the base's <see cref="TrackMark"/>.
     /// </summary>
     private sealed partial class ClassTrack
     {
         public int Capacity => capacity;
 
-        /// <summary>Points ever added (one growing-set distance is recorded with each).</summary>
-        public long PointsAdded => _growingCount;
+        /// <summary>Points ever added (one growing-set distance is recorded with each) and distances ever recorded.</summary>
+        public TrackMark Mark => new(_growingCount, _distanceTotal);
 
-        public void WriteTo(SnapshotWriter writer, long? addedAtBase)
+        public void WriteTo(SnapshotWriter writer, TrackMark? atBase)
         {
             writer.WriteInt32(Count);
             writer.WriteInt32(_next);
@@ -26,42 +28,41 @@ public sealed partial class PradaDetector
             writer.WriteDouble(_growingSum);
             writer.WriteDouble(_growingSumOfSquares);
             writer.WriteInt64(_distanceTotal);
-            writer.WriteValues(Distances);
-            var newest = NewestSince(Count, _growingCount, addedAtBase);
-            writer.WriteInt32(newest);
-            var (start, first) = RunsOf(newest);
-            writer.WriteValues<float>(_points.AsSpan(start * dimensions, first * dimensions));
-            writer.WriteValues<float>(_points.AsSpan(0, (newest - first) * dimensions));
+            var window = _distances.Length;
+            RingSnapshot.WriteNewest<double>(writer, _distances, 1, window, (int)(_distanceTotal % window),
+                RingSnapshot.NewestSince(DistanceCount, _distanceTotal, atBase?.DistancesAdded));
+            RingSnapshot.WriteNewest<float>(writer, _points, dimensions, capacity, _next, RingSnapshot.NewestSince(Count, _growingCount, atBase?.PointsAdded));
         }
 
-        /// <summary>Reads into a fresh track (<paramref name="addedAtBase"/> null) or applies changes over the base's.</summary>
-        public bool ReadFrom(ref SnapshotReader reader, long? addedAtBase)
+        /// <summary>Reads into a fresh track (<paramref name="atBase"/> null) or applies changes over the base's.</summary>
+        public bool ReadFrom(ref SnapshotReader reader, TrackMark? atBase)
         {
             var count = reader.ReadInt32();
             var next = reader.ReadInt32();
             Threshold = reader.ReadDouble();
-            var added = reader.ReadInt64();
+            var pointsAdded = reader.ReadInt64();
             _growingSum = reader.ReadDouble();
             _growingSumOfSquares = reader.ReadDouble();
-            _distanceTotal = reader.ReadInt64();
+            var distancesAdded = reader.ReadInt64();
             // Until the ring is full the next slot is the count; once full, any slot.
             var fits = count >= 0 && count <= capacity && (count < capacity ? next == count : next >= 0 && next < capacity);
             if (!reader.Check(fits, $"a growing set of {count} points with its next slot at {next} does not fit {capacity} slots")
-                || !reader.Check(added >= count && _distanceTotal >= 0 && added >= (addedAtBase ?? 0), "a class's counters disagree with its growing set"))
+                || !reader.Check(pointsAdded >= count && distancesAdded >= 0, "a class's counters disagree with its growing set"))
             {
                 return false;
             }
 
-            reader.ReadValues(_distances.AsSpan(0, DistanceCount));
-            var newest = reader.ReadInt32();
-            // Every slot is either in the snapshot or kept from the base (which held Count points).
-            if (!reader.Check(newest == NewestSince(count, added, addedAtBase) && count - newest <= Count,
-                    $"a class lists {newest} new points of {count}, which its counters and its base do not explain"))
+            var window = _distances.Length;
+            var distances = (int)Math.Min(distancesAdded, window);
+            var newestDistances = RingSnapshot.NewestSince(distances, distancesAdded, atBase?.DistancesAdded);
+            var newestPoints = RingSnapshot.NewestSince(count, pointsAdded, atBase?.PointsAdded);
+            // Every slot is either in the snapshot or kept from the base.
+            if (!reader.Check(distances - newestDistances <= DistanceCount && count - newestPoints <= Count, "a class's changes leave slots its base did not hold"))
             {
                 return false;
             }
 
-            if (addedAtBase is null)
+            if (atBase is null)
             {
                 // Every value is overwritten by the read, so not zeroed first: at the cap that is 2 MB.
                 _points = count == 0 ? [] : GC.AllocateUninitializedArray<float>(count * dimensions);
@@ -71,21 +72,9 @@ public sealed partial class PradaDetector
                 Array.Resize(ref _points, count * dimensions);
             }
 
-            (Count, _next, _growingCount) = (count, next, added);
-            var (start, first) = RunsOf(newest);
-            reader.ReadValues(_points.AsSpan(start * dimensions, first * dimensions));
-            reader.ReadValues(_points.AsSpan(0, (newest - first) * dimensions));
-            return !reader.Failed;
-        }
-
-        private static int NewestSince(int count, long added, long? addedAtBase) =>
-            addedAtBase is { } atBase ? (int)Math.Min(count, added - atBase) : count;
-
-        /// <summary>The newest <paramref name="newest"/> points as at most two runs of slots: from start, first of them, then the rest from slot 0.</summary>
-        private (int Start, int First) RunsOf(int newest)
-        {
-            var start = ((_next - newest) % capacity + capacity) % capacity;
-            return (start, Math.Min(newest, capacity - start));
+            (Count, _next, _growingCount, _distanceTotal) = (count, next, pointsAdded, distancesAdded);
+            return RingSnapshot.ReadNewest<double>(ref reader, _distances, 1, window, (int)(distancesAdded % window), newestDistances, "a distance window")
+                && RingSnapshot.ReadNewest<float>(ref reader, _points, dimensions, capacity, next, newestPoints, "a growing set");
         }
     }
 }

@@ -11,10 +11,10 @@ namespace Mirage.Defense.Monitoring;
 public sealed partial class PradaDetector
 {
     /// <summary>
-    /// Writes the detector; with <paramref name="pointsAddedAtBase"/> (each class's points added when the
-    /// base snapshot was taken) only the points added since then, the rest in full.
+    /// Writes the detector; with <paramref name="base"/> (each class's <see cref="TrackMark"/> when the base
+    /// snapshot was taken) only the points and distances added since then, the rest in full.
     /// </summary>
-    internal void WriteTo(SnapshotWriter writer, ReadOnlySpan<long> pointsAddedAtBase = default)
+    internal void WriteTo(SnapshotWriter writer, ReadOnlySpan<TrackMark> @base = default)
     {
         writer.WriteInt32(_classes.Length);
         writer.WriteInt32(_dimensions);
@@ -33,15 +33,15 @@ public sealed partial class PradaDetector
         writer.WriteValues<double>(_recent.AsSpan(0, Math.Min(_recentCount, _recent.Length)));
         for (var c = 0; c < _classes.Length; c++)
         {
-            _classes[c].WriteTo(writer, pointsAddedAtBase.IsEmpty ? null : pointsAddedAtBase[c]);
+            _classes[c].WriteTo(writer, @base.IsEmpty ? null : @base[c]);
         }
     }
 
     /// <summary>
-    /// Reads a snapshot into this fresh detector, or (with <paramref name="pointsAddedAtBase"/>) changes into
-    /// the detector restored from their base; false (with the reader's reason) when it does not fit.
+    /// Reads a snapshot into this fresh detector, or (with <paramref name="base"/>) changes into the
+    /// detector restored from their base; false (with the reader's reason) when it does not fit.
     /// </summary>
-    internal bool ReadFrom(ref SnapshotReader reader, ReadOnlySpan<long> pointsAddedAtBase = default)
+    internal bool ReadFrom(ref SnapshotReader reader, ReadOnlySpan<TrackMark> @base = default)
     {
         var classes = reader.ReadInt32();
         var dimensions = reader.ReadInt32();
@@ -70,7 +70,7 @@ public sealed partial class PradaDetector
         reader.ReadValues(_recent.AsSpan(0, Math.Min(_recentCount, _recent.Length)));
         for (var c = 0; c < _classes.Length; c++)
         {
-            if (!_classes[c].ReadFrom(ref reader, pointsAddedAtBase.IsEmpty ? null : pointsAddedAtBase[c]))
+            if (!_classes[c].ReadFrom(ref reader, @base.IsEmpty ? null : @base[c]))
             {
                 return false;
             }
@@ -80,8 +80,8 @@ public sealed partial class PradaDetector
         return !reader.Failed;
     }
 
-    /// <summary>Each class's count of points ever added: where changes since a snapshot start.</summary>
-    internal long[] PointsAdded() => _classes.Select(c => c.PointsAdded).ToArray();
+    /// <summary>How far each class's rings have come: where changes since a snapshot taken now start.</summary>
+    internal TrackMark[] Marks() => _classes.Select(c => c.Mark).ToArray();
 
     private void RefillPool()
     {

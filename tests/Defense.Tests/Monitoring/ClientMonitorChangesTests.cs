@@ -52,7 +52,7 @@ public sealed class ClientMonitorChangesTests
     }
 
     [Fact]
-    public void Changes_hold_only_the_points_added_since_the_base()
+    public void Changes_hold_only_the_points_and_distances_added_since_the_base()
     {
         var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
         var monitor = new ClientMonitor(Space, Classes, Bounded with { Prada = Bounded.Prada with { GrowingSetCapacity = 1_000 } });
@@ -75,8 +75,11 @@ public sealed class ClientMonitorChangesTests
         var changes = Changes(monitor);
         // Writing a full snapshot makes it the base of later changes: so after the changes.
         var full = MonitorQueries.Snapshot(monitor);
-        // The same parts, less the points held before: the base's checksum is all changes add.
-        Assert.Equal(full.Length - monitor.Prada.GrowingSetSize * pointBytes, changes.Length - newPoints * pointBytes - sizeof(ulong));
+        // The same parts less the points and distances held before (every window is full: 40 a class; each of
+        // the 20 queries added one distance): the base's checksum is all changes add.
+        var distances = Classes * Bounded.Prada.DistanceWindow;
+        Assert.Equal(full.Length - monitor.Prada.GrowingSetSize * pointBytes - distances * sizeof(double),
+            changes.Length - newPoints * pointBytes - 20 * sizeof(double) - sizeof(ulong));
         Assert.True(snapshot.Length > 5 * changes.Length, $"{changes.Length} bytes of changes against a {snapshot.Length}-byte snapshot");
     }
 
