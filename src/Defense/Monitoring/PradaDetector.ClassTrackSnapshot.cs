@@ -62,14 +62,15 @@ public sealed partial class PradaDetector
                 return false;
             }
 
+            // The storage the uninterrupted set has grown to, so changes over it rarely grow it again. Fresh, it
+            // is not zeroed: the read overwrites the points held, and slots past them are written before read.
             if (atBase is null)
             {
-                // Every value is overwritten by the read, so not zeroed first: at the cap that is 2 MB.
-                _points = count == 0 ? [] : GC.AllocateUninitializedArray<float>(count * dimensions);
+                _points = count == 0 ? [] : GC.AllocateUninitializedArray<float>(StorageFor(count) * dimensions);
             }
             else if (_points.Length < count * dimensions)
             {
-                Array.Resize(ref _points, count * dimensions);
+                Array.Resize(ref _points, StorageFor(count) * dimensions);
             }
 
             (Count, _next, _growingCount, _distanceTotal) = (count, next, pointsAdded, distancesAdded);

@@ -16,6 +16,7 @@ internal static class MonitorAssert
         Assert.True(expected.Prada.Flagged == actual.Prada.Flagged, $"{at}: flagged");
         Assert.True(expected.Prada.ConsecutiveFlaggedTests == actual.Prada.ConsecutiveFlaggedTests, $"{at}: consecutive flagged tests");
         Assert.True(expected.Prada.GrowingSetSize == actual.Prada.GrowingSetSize, $"{at}: growing set size");
+        Assert.True(expected.Prada.AllocatedPointValues == actual.Prada.AllocatedPointValues, $"{at}: point storage");
         for (var c = 0; c < classes; c++)
         {
             Assert.True(expected.Prada.ThresholdOf(c) == actual.Prada.ThresholdOf(c), $"{at}: threshold of class {c}");
