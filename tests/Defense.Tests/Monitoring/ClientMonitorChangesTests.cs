@@ -1,5 +1,6 @@
 using System.Buffers;
 using Mirage.Defense.Monitoring;
+using static Mirage.Defense.Tests.Monitoring.MonitorQueries;
 
 namespace Mirage.Defense.Tests.Monitoring;
 
@@ -9,12 +10,6 @@ namespace Mirage.Defense.Tests.Monitoring;
 /// </summary>
 public sealed class ClientMonitorChangesTests
 {
-    private const int Dimensions = 16;
-    private const int Classes = 10;
-
-    private static readonly SuspicionOptions Bounded = MonitorQueries.Bounded;
-    private static readonly FeatureProjection Space = FeatureProjection.Identity(Dimensions);
-
     [Theory]
     [InlineData(50, 60, "sets still growing")]
     [InlineData(700, 730, "full rings: a few new points over the oldest")]
@@ -22,7 +17,7 @@ public sealed class ClientMonitorChangesTests
     [InlineData(300, 2_400, "every ring rewritten many times over, flagged")]
     public void Base_and_changes_restore_the_monitor_that_goes_on_like_the_uninterrupted_one(int baseAt, int changesAt, string state)
     {
-        var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
+        var queries = NaturalThenJbda();
         var uninterrupted = new ClientMonitor(Space, Classes, Bounded);
         byte[] snapshot = [];
         byte[] changes = [];
@@ -54,7 +49,7 @@ public sealed class ClientMonitorChangesTests
     [Fact]
     public void Changes_hold_only_the_points_and_distances_added_since_the_base()
     {
-        var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
+        var queries = NaturalThenJbda();
         var monitor = new ClientMonitor(Space, Classes, Bounded with { Prada = Bounded.Prada with { GrowingSetCapacity = 1_000 } });
         for (var q = 0; q < 1_000; q++)
         {
@@ -86,7 +81,7 @@ public sealed class ClientMonitorChangesTests
     [Fact]
     public void There_are_no_changes_before_a_full_snapshot_and_a_restored_monitor_writes_against_its_own()
     {
-        var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
+        var queries = NaturalThenJbda();
         var monitor = new ClientMonitor(Space, Classes, Bounded);
         queries.Observe(monitor, 0);
         var buffer = new ArrayBufferWriter<byte>();
@@ -113,7 +108,7 @@ public sealed class ClientMonitorChangesTests
     [Fact]
     public void Changes_against_another_base_or_corrupt_are_refused()
     {
-        var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
+        var queries = NaturalThenJbda();
         var monitor = new ClientMonitor(Space, Classes, Bounded);
         for (var q = 0; q < 300; q++)
         {

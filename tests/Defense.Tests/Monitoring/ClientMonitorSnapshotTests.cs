@@ -1,4 +1,5 @@
 using Mirage.Defense.Monitoring;
+using static Mirage.Defense.Tests.Monitoring.MonitorQueries;
 
 namespace Mirage.Defense.Tests.Monitoring;
 
@@ -8,20 +9,13 @@ namespace Mirage.Defense.Tests.Monitoring;
 /// </summary>
 public sealed class ClientMonitorSnapshotTests
 {
-    private const int Dimensions = 16;
-    private const int Classes = 10;
-
-    private static readonly SuspicionOptions Bounded = MonitorQueries.Bounded;
-
-    private static readonly FeatureProjection Space = FeatureProjection.Identity(Dimensions);
-
     [Theory]
     [InlineData(5, "before any class has 10 distances or any test ran")]
     [InlineData(700, "growing sets at their cap, distance windows and monitor windows wrapped")]
     [InlineData(2_400, "mid-attack, flagged")]
     public void A_monitor_restored_mid_stream_matches_the_uninterrupted_one_at_every_later_query(int restoreAt, string state)
     {
-        var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
+        var queries = NaturalThenJbda();
         var uninterrupted = new ClientMonitor(Space, Classes, Bounded);
         var interrupted = new ClientMonitor(Space, Classes, Bounded);
         for (var q = 0; q < restoreAt; q++)
@@ -48,7 +42,7 @@ public sealed class ClientMonitorSnapshotTests
     public void A_monitor_restored_every_250_queries_matches_the_uninterrupted_one()
     {
         // As a grain that writes its state every few hundred queries and is deactivated now and then.
-        var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
+        var queries = NaturalThenJbda();
         var uninterrupted = new ClientMonitor(Space, Classes, Bounded);
         var interrupted = new ClientMonitor(Space, Classes, Bounded);
         for (var q = 0; q < queries.Count; q++)
@@ -81,7 +75,7 @@ public sealed class ClientMonitorSnapshotTests
     [Fact]
     public void Points_are_raw_floats_so_a_snapshot_costs_about_four_bytes_a_coordinate()
     {
-        var queries = MonitorQueries.NaturalThenJbda(Dimensions, Classes);
+        var queries = NaturalThenJbda();
         var monitor = new ClientMonitor(Space, Classes, Bounded);
         for (var q = 0; q < 1_000; q++)
         {
