@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Mirage.Defense.Monitoring;
 
 /// <summary>
@@ -222,13 +224,16 @@ public sealed partial class PradaDetector
         {
             if (_next == _points.Length / dimensions && _points.Length < capacity * dimensions)
             {
-                Array.Resize(ref _points, Math.Min(capacity, Math.Max(16, 2 * _next)) * dimensions);
+                Array.Resize(ref _points, StorageFor(_next + 1) * dimensions);
             }
 
             features.CopyTo(_points.AsSpan(_next * dimensions, dimensions));
             _next = (_next + 1) % capacity;
             Count = Math.Min(Count + 1, capacity);
         }
+
+        /// <summary>Points of storage for a set of <paramref name="points"/>: 16, then doubling, up to the capacity.</summary>
+        private int StorageFor(int points) => Math.Min(capacity, Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)points)));
 
         public void AddGrowingDistance(double d)
         {
