@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Mirage.Defense.Monitoring;
 
 /// <summary>
-/// PRADA (Juuti et al., EuroS&amp;P 2019) for one client, as ALGORITHMS.md states it. Per predicted
+/// PRADA (Juuti et al., EuroS&amp;P 2019) for one client, as docs/ALGORITHMS.md states it. Per predicted
 /// class: a growing set of query points, a threshold T, and the stream of each query's distance to
 /// its nearest growing-set point. Natural queries give roughly normal distances; synthetic ones (JBDA's
 /// small steps from seeds) do not, which the Shapiro-Wilk test on the pooled stream sees.
