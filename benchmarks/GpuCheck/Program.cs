@@ -55,7 +55,7 @@ public static class GpuCheckProgram
         }
     }
 
-    private static OrtInferenceModel Open(InferenceDevice device, string models) =>
+    private static OnnxInferenceModel Open(InferenceDevice device, string models) =>
         new OnnxModelLoader(new InferenceOptions { Device = device, IntraOpThreads = 1 })
             .Open(Path.Combine(models, "fmnist-cnn.onnx"), "probs", "embedding");
 

@@ -6,22 +6,17 @@ namespace Mirage.Benchmarks.Inference;
 
 /// <summary>
 /// One ONNX Runtime run of the real victim (models/fmnist-cnn.onnx), per call; divide by Batch for the
-/// cost per image. One intra-op thread, as the inference pool configures it. Binding is the hand-written
-/// binding over ORT 1.30's C API ("binding") or the official package 1.31.0 ("official").
+/// cost per image. One intra-op thread, as the inference pool configures it.
 /// </summary>
 [MemoryDiagnoser]
 public class OnnxRunBenchmarks
 {
     private const string Model = "fmnist-cnn";
 
-    private OnnxEnvironment? _environment;
     private IInferenceModel? _model;
     private float[] _inputs = [];
     private float[] _probabilities = [];
     private float[] _embedding = [];
-
-    [Params("binding", "official")]
-    public string Binding { get; set; } = "official";
 
     [Params(1, 64, 256)]
     public int Batch { get; set; }
@@ -35,15 +30,7 @@ public class OnnxRunBenchmarks
     {
         var models = Path.Combine(RepositoryRoot(), "models");
         var path = Path.Combine(models, $"{Model}.onnx");
-        if (Binding == "binding")
-        {
-            _environment = OnnxEnvironment.Create();
-            _model = new OnnxInferenceModel(_environment.OpenSession(path, new OnnxSessionOptions { IntraOpThreads = 1 }), "probs", "embedding");
-        }
-        else
-        {
-            _model = new OnnxModelLoader(new InferenceOptions { Device = InferenceDevice.Cpu, IntraOpThreads = 1 }).Open(path, "probs", "embedding");
-        }
+        _model = new OnnxModelLoader(new InferenceOptions { Device = InferenceDevice.Cpu, IntraOpThreads = 1 }).Open(path, "probs", "embedding");
 
         // Real Fashion-MNIST test images rather than noise: the first Batch of the exported test vectors.
         var bytes = File.ReadAllBytes(Path.Combine(models, "testvectors", $"{Model}.inputs.f32"));
@@ -58,11 +45,7 @@ public class OnnxRunBenchmarks
     public void Run() => _model!.Run(_inputs, Batch, _probabilities, _embedding);
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _model?.Dispose();
-        _environment?.Dispose();
-    }
+    public void Cleanup() => _model?.Dispose();
 
     private static string RepositoryRoot()
     {

@@ -18,7 +18,7 @@ internal static class CudaDiagnosis
         EntryPointNotFoundException =>
             "this process's ONNX Runtime has no CUDA execution provider (it is the CPU package Microsoft.ML.OnnxRuntime; " +
             "the silo ships Microsoft.ML.OnnxRuntime.Gpu)",
-        Microsoft.ML.OnnxRuntime.OnnxRuntimeException ort when LoaderReason() is { } reason => $"{ort.Message}: {reason}",
+        OnnxRuntimeException ort when LoaderReason() is { } reason => $"{ort.Message}: {reason}",
         _ => failure.Message,
     };
 

@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace Mirage.Inference.Onnx;
 
 /// <summary>
-/// Opens ONNX models as <see cref="OrtInferenceModel"/>s on the configured device and threads. With
+/// Opens ONNX models as <see cref="OnnxInferenceModel"/>s on the configured device and threads. With
 /// cuda or auto it appends the CUDA execution provider; where that fails, the first failure is
 /// remembered (the libraries do not appear while the process runs), so later models skip the attempt:
 /// auto logs one warning and runs on the CPU, cuda throws <see cref="InferenceDeviceUnavailableException"/>.
@@ -35,7 +35,7 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
     }
 
     /// <param name="inputName">The input the manifest names; null accepts the model's only input.</param>
-    public OrtInferenceModel Open(string modelPath, string probabilitiesOutput, string? embeddingOutput, string? inputName = null)
+    public OnnxInferenceModel Open(string modelPath, string probabilitiesOutput, string? embeddingOutput, string? inputName = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.InterOpThreads, 0);
@@ -46,7 +46,7 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
 
         var path = Path.GetFullPath(modelPath);
         var session = OpenSession(path, out var device);
-        return new OrtInferenceModel(session, modelPath, device, probabilitiesOutput, embeddingOutput, inputName);
+        return new OnnxInferenceModel(session, modelPath, device, probabilitiesOutput, embeddingOutput, inputName);
     }
 
     private InferenceSession OpenSession(string path, out string device)
@@ -63,7 +63,7 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
             device = Cuda;
             return new InferenceSession(path, sessionOptions);
         }
-        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        catch (OnnxRuntimeException ex)
         {
             // The provider loaded but could not start (no device, driver too old): the same as not loading.
             Unavailable(ex.Message);
@@ -101,7 +101,7 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
                 sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
                 return true;
             }
-            catch (Exception ex) when (ex is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
                 Unavailable(CudaDiagnosis.Explain(ex));
                 return false;

@@ -3,8 +3,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace Mirage.Inference.Onnx;
 
 /// <summary>
-/// Per-thread arrays a run hands to <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue})"/>,
-/// so a run allocates none of its own: the value lists, and the shapes with this run's batch size
+/// Per-thread arrays a run hands to InferenceSession.Run (the overload that writes into caller-owned
+/// outputs), so a run allocates none of its own: the value lists, and the shapes with this run's batch size
 /// (ORT copies a shape when it creates the tensor, so a slot is free again right after).
 /// </summary>
 internal sealed class RunScratch

@@ -8,10 +8,10 @@ public static class OnnxModels
 {
     public static OnnxModelLoader CpuLoader { get; } = new(new InferenceOptions { Device = InferenceDevice.Cpu });
 
-    public static OrtInferenceModel Victim(string? inputName = null) =>
+    public static OnnxInferenceModel Victim(string? inputName = null) =>
         CpuLoader.Open(RepositoryFiles.Model("fmnist-cnn.onnx"), "probs", "embedding", inputName);
 
-    public static OrtInferenceModel Surrogate() =>
+    public static OnnxInferenceModel Surrogate() =>
         CpuLoader.Open(RepositoryFiles.Model("fmnist-cnn-surrogate.onnx"), "probs", null);
 
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double tolerance)

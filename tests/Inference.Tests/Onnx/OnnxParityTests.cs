@@ -7,7 +7,7 @@ using static Mirage.Tests.Shared.TestVectors;
 namespace Mirage.Inference.Tests.Onnx;
 
 /// <summary>The official ONNX Runtime computes what PyTorch computed for the exported test vectors (lab/train_victim.py).</summary>
-public sealed class OrtParityTests
+public sealed class OnnxParityTests
 {
     private const int Vectors = 256;
     private const int EmbeddingLength = 128;
@@ -89,7 +89,7 @@ public sealed class OrtParityTests
         File.WriteAllBytes(path, [.. Enumerable.Range(0, 512).Select(i => (byte)(i * 37))]);
         try
         {
-            var error = Assert.Throws<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => CpuLoader.Open(path, "probs", null));
+            var error = Assert.Throws<OnnxRuntimeException>(() => CpuLoader.Open(path, "probs", null));
             Assert.Contains("InvalidProtobuf", error.Message);
             Assert.Contains("Protobuf parsing failed", error.Message);
         }
