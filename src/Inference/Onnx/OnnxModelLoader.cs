@@ -63,13 +63,24 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
             device = Cuda;
             return new InferenceSession(path, sessionOptions);
         }
-        catch (OnnxRuntimeException ex)
+        catch (OnnxRuntimeException cudaFailure)
         {
-            // The provider loaded but could not start (no device, driver too old): the same as not loading.
-            Unavailable(ex.Message);
+            // A model that fails on the CPU too is broken, and fails here with its own error. Otherwise the
+            // provider loaded but could not start (no device, driver too old): the same as not loading.
             using var cpuOnly = CpuOptions();
+            var session = new InferenceSession(path, cpuOnly);
+            try
+            {
+                Unavailable(cudaFailure.Message);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+
             device = Cpu;
-            return new InferenceSession(path, cpuOnly);
+            return session;
         }
     }
 
