@@ -51,7 +51,7 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
 
     private InferenceSession OpenSession(string path, out string device)
     {
-        using var sessionOptions = CpuOptions();
+        using var sessionOptions = BaseOptions();
         device = Cpu;
         if (options.Device == InferenceDevice.Cpu || !TryAppendCuda(sessionOptions))
         {
@@ -67,7 +67,7 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
         {
             // A model that fails on the CPU too is broken, and fails here with its own error. Otherwise the
             // provider loaded but could not start (no device, driver too old): the same as not loading.
-            using var cpuOnly = CpuOptions();
+            using var cpuOnly = BaseOptions();
             var session = new InferenceSession(path, cpuOnly);
             try
             {
@@ -84,7 +84,8 @@ public sealed class OnnxModelLoader(InferenceOptions options, ILogger? logger = 
         }
     }
 
-    private SessionOptions CpuOptions() => new()
+    // The settings every session gets; CUDA, when wanted, is appended to these.
+    private SessionOptions BaseOptions() => new()
     {
         GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
