@@ -10,22 +10,13 @@ internal static class FashionMnistModel
 {
     public const string Name = "fmnist-cnn";
 
-    private static readonly Lazy<OnnxEnvironment> Onnx = new(() =>
-    {
-        var library = OnnxEnvironment.FindLibrary();
-        Assert.True(File.Exists(library), $"ONNX Runtime is missing at {library}: run scripts/fetch-onnxruntime.sh (scripts/test.sh does).");
-        return OnnxEnvironment.Create(library);
-    });
-
     /// <summary>A catalog serving the victim in a pool of its own (one per silo), MAD's surrogate left to the victim.</summary>
     public static ModelCatalog Catalog()
     {
         var manifest = ModelManifest.Load(RepositoryFiles.Model($"{Name}.json"));
         var options = new InferenceOptions();
-        var victim = new OnnxInferenceModel(
-            Onnx.Value.OpenSession(manifest.ModelPath, new OnnxSessionOptions { IntraOpThreads = options.IntraOpThreads }),
-            manifest.ProbabilitiesOutput, manifest.EmbeddingOutput);
+        var victim = new OnnxModelLoader(options).Open(manifest.ModelPath, manifest.ProbabilitiesOutput, manifest.EmbeddingOutput);
         var pool = new InferencePool(manifest.Name, victim, surrogate: null, new PerturbationCatalog(), options);
-        return new ModelCatalog([new ServedModel(manifest.Name, manifest.InputShape, manifest.Labels, pool)]);
+        return new ModelCatalog([new ServedModel(manifest.Name, manifest.InputShape, manifest.Labels, pool, victim.Device)]);
     }
 }

@@ -19,7 +19,7 @@ internal sealed class TinyModel : IInferenceModel
     public static ModelCatalog Catalog() =>
         new([new ServedModel(TestObservations.Model, [TestObservations.InputLength], ["a", "b", "c"],
             new InferencePool(TestObservations.Model, new TinyModel(), surrogate: null, new PerturbationCatalog(),
-                new InferenceOptions { Workers = 1, MaxWaitMicroseconds = 50 }))]);
+                new InferenceOptions { Workers = 1, MaxWaitMicroseconds = 50 }), device: "cpu")]);
 
     public void Run(ReadOnlySpan<float> inputs, int batchSize, Span<float> probabilities, Span<float> embedding)
     {
