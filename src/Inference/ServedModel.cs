@@ -1,7 +1,8 @@
 namespace Mirage.Inference;
 
 /// <summary>A model the service answers for: what clients see of it, and the pool that runs it.</summary>
-public sealed class ServedModel(string name, IReadOnlyList<int> inputShape, IReadOnlyList<string> labels, InferencePool pool)
+public sealed class ServedModel(
+    string name, IReadOnlyList<int> inputShape, IReadOnlyList<string> labels, InferencePool pool, InputRange? inputRange = null)
 {
     public string Name { get; } = name;
 
@@ -15,6 +16,9 @@ public sealed class ServedModel(string name, IReadOnlyList<int> inputShape, IRea
     public int InputLength => Pool.InputLength;
 
     public InferencePool Pool { get; } = pool;
+
+    /// <summary>What an input value may be; null: any finite float.</summary>
+    public InputRange? InputRange { get; } = inputRange;
 
     public string DescribeShape() => string.Join('x', InputShape);
 }

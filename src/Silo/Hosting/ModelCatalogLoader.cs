@@ -32,7 +32,7 @@ internal static class ModelCatalogLoader
 
             var surrogate = Surrogate(manifest, options.Inference.SurrogatePosterior, onnx, sessionOptions, logger);
             var pool = new InferencePool(manifest.Name, victim, surrogate, perturbations, options.Inference);
-            models.Add(new ServedModel(manifest.Name, manifest.InputShape, manifest.Labels, pool));
+            models.Add(new ServedModel(manifest.Name, manifest.InputShape, manifest.Labels, pool, InputRange.Of(manifest.InputRange)));
             logger.LogInformation(
                 "Model {Model} loaded ({Shape} -> {Classes} classes, MAD's surrogate posterior: {Surrogate}, provider: {Provider}, ONNX Runtime {Version})",
                 manifest.Name, string.Join('x', manifest.InputShape), manifest.Classes,

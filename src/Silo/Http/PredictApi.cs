@@ -45,7 +45,7 @@ public static class PredictApi
         }
 
         var maxRows = options.Value.MaxInputsPerRequest;
-        var target = new PredictRequestParser.Target(served.Name, served.InputLength, served.DescribeShape(), maxRows);
+        var target = new PredictRequestParser.Target(served.Name, served.InputLength, served.DescribeShape(), maxRows, served.InputRange);
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes(target), context.RequestAborted);
         if (body.Error is not null)
         {
@@ -73,7 +73,8 @@ public static class PredictApi
                     "This client is not allowed to make predictions. Contact the API's operator.").ToResult();
             }
 
-            var result = await served.Pool.ScoreAsync(inputs.AsMemory(0, rows * served.InputLength), rows, defense.Policy);
+            var result = await served.Pool.ScoreAsync(
+                inputs.AsMemory(0, rows * served.InputLength), rows, defense.Policy, context.RequestAborted);
             var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
             inputsOwned = false;
             try
@@ -104,6 +105,19 @@ public static class PredictApi
         {
             return TooBusy(context, StatusCodes.Status503ServiceUnavailable,
                 "The service is at capacity; retry after the Retry-After delay.");
+        }
+        catch (InvalidModelOutputException)
+        {
+            // Never answered and never observed, so no grain keeps a NaN; the operator learns which input did it.
+            logger.LogWarning("Model {Model} answered client {Tenant}/{Client} with values that are not a probability distribution; refused with 503",
+                served.Name, caller.Tenant, caller.Name);
+            return new ApiError(StatusCodes.Status503ServiceUnavailable, "Prediction failed",
+                "The model could not score this request. Check that every input is in the model's own scaling.").ToResult();
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller has gone: its request was dropped unscored and nobody reads an answer.
+            return Results.Empty;
         }
         finally
         {
