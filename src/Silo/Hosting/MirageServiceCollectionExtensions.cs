@@ -53,7 +53,6 @@ public static class MirageServiceCollectionExtensions
 
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ApiKeyDirectory(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants));
         services.AddSingleton(sp => new EscalationLadders(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
             .Where(t => t.Escalation is { Levels.Count: > 0 })
             .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
@@ -75,6 +74,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ClientDirectory>();
 
+        builder.AddMirageSecurity();
         services.AddGrainRuntime();
         services.AddGrain<IClientGrain, ClientGrain>();
         services.AddGrain<ITenantGrain, TenantGrain>();

@@ -18,11 +18,15 @@ namespace Mirage.Silo.Http;
 /// </summary>
 public static class AdminApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Duplicate keys are refused rather than letting the last one win silently.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+
+    /// <summary>An override is a few dozen bytes; anything past this is not one.</summary>
+    private const int MaxOverrideBytes = 16 * 1024;
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin/clients");
+        var admin = app.MapGroup("/v1/admin/clients").RequireAuthorization(MiragePolicies.Operator);
         admin.MapGet("", ListAsync);
         admin.MapGet("/{client}", (string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains) =>
             WithClientAsync(client, context, keys, grains, grain => grain.GetDetailAsync()));
@@ -38,11 +42,7 @@ public static class AdminApi
         HttpContext context, ApiKeyDirectory keys, ClientDirectory directory,
         string? sort, int? limit, int? offset, CancellationToken cancellationToken)
     {
-        if (ApiCaller.Resolve(context, keys, ApiKeyRole.Operator, out var caller) is { } denied)
-        {
-            return denied.ToResult();
-        }
-
+        var caller = ApiPrincipal.Required(context);
         if (!ClientSortNames.TryParse(sort ?? "suspicion", out var order))
         {
             return ApiError.BadRequest($"sort must be one of {ClientSortNames.All}; got \"{sort}\".").ToResult();
@@ -66,14 +66,23 @@ public static class AdminApi
             return denied.ToResult();
         }
 
-        ClientOverride? requested;
-        try
+        if (ApiError.UnlessJson(context.Request) is { } notJson)
         {
-            requested = await JsonSerializer.DeserializeAsync<ClientOverride>(context.Request.Body, Json, context.RequestAborted);
+            return notJson.ToResult();
         }
-        catch (JsonException ex)
+
+        ClientOverride? requested;
+        using (var body = await RequestBody.ReadAsync(context.Request, MaxOverrideBytes, context.RequestAborted))
         {
-            return ApiError.BadRequest($"The override is not valid JSON of API.md's shape: {ex.Message}").ToResult();
+            if (body.Refusal(context) is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (!TryReadOverride(body.Span, out requested, out var invalid))
+            {
+                return invalid.ToResult();
+            }
         }
 
         var levels = ladders.For(caller.Tenant).Levels.Count;
@@ -105,14 +114,33 @@ public static class AdminApi
 
     private static ApiError? Authorize(string client, HttpContext context, ApiKeyDirectory keys, out ApiPrincipal caller)
     {
-        if (ApiCaller.Resolve(context, keys, ApiKeyRole.Operator, out caller) is { } denied)
-        {
-            return denied;
-        }
-
+        caller = ApiPrincipal.Required(context);
         return keys.IsClientOf(caller.Tenant, client)
             ? null
             : new ApiError(StatusCodes.Status404NotFound, "Unknown client", $"Your tenant has no client \"{client}\".");
+    }
+
+    /// <summary>
+    /// Reads an override; a bad one is a 400 that says where (JSON path, line, byte) but never echoes the
+    /// serializer's message, which names .NET types.
+    /// </summary>
+    private static bool TryReadOverride(ReadOnlySpan<byte> json, out ClientOverride? requested, out ApiError invalid)
+    {
+        invalid = null!;
+        try
+        {
+            requested = JsonSerializer.Deserialize<ClientOverride>(json, Json);
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            requested = null;
+            var where = ex.Path is { Length: > 1 } path ? $"at {path}" : $"at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}";
+            invalid = ApiError.BadRequest(
+                $"The override is not valid JSON of API.md's shape ({where}): send one of {{\"level\": n}}, {{\"policy\": {{...}}}}, " +
+                "{\"exempt\": true}, {\"block\": true}, each key once.");
+            return false;
+        }
     }
 
     public sealed record ClientList(IReadOnlyList<ClientListItem> Clients, int Total);

@@ -19,7 +19,9 @@ public static class PredictApi
 {
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/models/{model}/predict", PredictAsync);
+        app.MapPost("/v1/models/{model}/predict", PredictAsync)
+            .RequireAuthorization(MiragePolicies.Client)
+            .RequireRateLimiting(MirageRateLimits.TenantShare);
         return app;
     }
 
@@ -27,29 +29,29 @@ public static class PredictApi
         string model,
         HttpContext context,
         ModelCatalog catalog,
-        ApiKeyDirectory keys,
         IGrainFactory grains,
         IOptions<MirageOptions> options,
         TimeProvider time,
         ILogger<ClientObservationLog> logger)
     {
-        if (ApiCaller.Resolve(context, keys, ApiKeyRole.Client, out var caller) is { } denied)
-        {
-            return denied.ToResult();
-        }
-
+        var caller = ApiPrincipal.Required(context);
         if (!catalog.TryGet(model, out var served))
         {
             return new ApiError(StatusCodes.Status404NotFound, "Unknown model",
                 $"There is no model \"{model}\"; GET /v1/models lists the models.").ToResult();
         }
 
+        if (ApiError.UnlessJson(context.Request) is { } notJson)
+        {
+            return notJson.ToResult();
+        }
+
         var maxRows = options.Value.MaxInputsPerRequest;
         var target = new PredictRequestParser.Target(served.Name, served.InputLength, served.DescribeShape(), maxRows, served.InputRange);
         var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes(target), context.RequestAborted);
-        if (body.Error is not null)
+        if (body.Refusal(context) is { } refusal)
         {
-            return body.Error.ToResult();
+            return refusal;
         }
 
         float[] inputs;

@@ -61,7 +61,8 @@ public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixtur
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized, "Authorization: Bearer")]
     [InlineData("not-a-configured-key", HttpStatusCode.Unauthorized, "valid API key")]
-    [InlineData("demo-operator", HttpStatusCode.Forbidden, "operator keys cannot predict")]
+    [InlineData("demo-operator", HttpStatusCode.Forbidden, "needs a key of the role client; operator keys cannot use it")]
+    [InlineData("demo-admin", HttpStatusCode.Forbidden, "needs a key of the role client; admin keys cannot use it")]
     public async Task Keys_are_checked_before_anything_else(string? key, HttpStatusCode status, string detail)
     {
         var response = await silo.Client(key).PostAsync(Predict, Body(Rows(0, 1)));
@@ -130,8 +131,12 @@ public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixtur
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
         await silo.Client("demo-client-1").PostAsync(Predict, Body(Rows(5, 1)));
-        var metrics = await client.GetStringAsync("/metrics");
+        // Metrics span tenants: only the platform's admin keys read them.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await silo.Client("demo-operator").GetAsync("/metrics")).StatusCode);
+        var metrics = await silo.Client("demo-admin").GetStringAsync("/metrics");
         Assert.Contains("mirage_inference_runs_total{model=\"fmnist-cnn\"}", metrics);
+        Assert.Contains("mirage_inference_invalid_outputs_total{model=\"fmnist-cnn\"} 0", metrics);
     }
 
     internal static float[][] Rows(int first, int count) =>
