@@ -37,14 +37,15 @@ public sealed class KestrelSilo : IDisposable
 
     private KestrelSilo((string Key, string Value)[] settings)
     {
-        var silo = new SiloFactory();
+        // Port 0: the system picks a free one, so test classes (and other silos on the machine) never collide.
+        var silo = new SiloFactory().With("urls", "http://127.0.0.1:0");
         foreach (var (key, value) in settings)
         {
             silo.With(key, value);
         }
 
         _factory = silo.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(Logs)));
-        _factory.UseKestrel(0);
+        _factory.UseKestrel();
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
