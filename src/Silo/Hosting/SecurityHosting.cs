@@ -16,6 +16,11 @@ public static class SecurityHosting
     public static WebApplicationBuilder AddMirageSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The base handler logs "was not authenticated" at Information for every failed request; failed
+        // sign-ins have their own category (ApiKeyAuthentication.SignInLog) instead.
+        builder.Logging.AddFilter(typeof(ApiKeyAuthentication).FullName, LogLevel.Warning);
+        // A query value that does not bind is a 400 in every environment, not an exception (a 500 in Development).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         services.Configure<SecurityOptions>(builder.Configuration.GetSection(SecurityOptions.Section));
         services.AddSingleton(sp => new ApiKeyDirectory(
             sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants,

@@ -40,7 +40,7 @@ public static class AdminApi
 
     private static async Task<IResult> ListAsync(
         HttpContext context, ApiKeyDirectory keys, ClientDirectory directory,
-        string? sort, int? limit, int? offset, CancellationToken cancellationToken)
+        string? sort, string? limit, string? offset, CancellationToken cancellationToken)
     {
         var caller = ApiPrincipal.Required(context);
         if (!ClientSortNames.TryParse(sort ?? "suspicion", out var order))
@@ -48,12 +48,13 @@ public static class AdminApi
             return ApiError.BadRequest($"sort must be one of {ClientSortNames.All}; got \"{sort}\".").ToResult();
         }
 
-        if (limit is < 1 or > 1000 || offset is < 0)
+        // Parsed here rather than bound as int?, so "limit=abc" gets this detail instead of the binder's, which names .NET types.
+        if (!TryParseCount(limit, 50, out var pageSize) || !TryParseCount(offset, 0, out var skip) || pageSize is < 1 or > 1000 || skip < 0)
         {
-            return ApiError.BadRequest("limit must be between 1 and 1000 and offset at least 0.").ToResult();
+            return ApiError.BadRequest("limit must be a whole number between 1 and 1000 and offset a whole number of at least 0.").ToResult();
         }
 
-        var page = await directory.ListAsync(caller.Tenant, order, limit ?? 50, offset ?? 0, cancellationToken);
+        var page = await directory.ListAsync(caller.Tenant, order, pageSize, skip, cancellationToken);
         return TypedResults.Ok(new ClientList(page.Clients.Select(ClientListItem.Of).ToList(), page.Total));
     }
 
@@ -118,6 +119,12 @@ public static class AdminApi
         return keys.IsClientOf(caller.Tenant, client)
             ? null
             : new ApiError(StatusCodes.Status404NotFound, "Unknown client", $"Your tenant has no client \"{client}\".");
+    }
+
+    private static bool TryParseCount(string? text, int absent, out int value)
+    {
+        value = absent;
+        return text is null || int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>

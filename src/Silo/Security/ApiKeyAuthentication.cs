@@ -19,6 +19,14 @@ public sealed class ApiKeyAuthentication(
 {
     public const string SchemeName = "ApiKey";
 
+    /// <summary>
+    /// The failed sign-ins' own log category. The handler's category (its type name) also carries the
+    /// base class's "was not authenticated" line per request, which SecurityHosting filters to warnings.
+    /// </summary>
+    public const string SignInLog = "Mirage.Security.SignIn";
+
+    private readonly ILogger _signIns = loggerFactory.CreateLogger(SignInLog);
+
     private static readonly Task<AuthenticateResult> NoKey = Task.FromResult(AuthenticateResult.NoResult());
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -41,10 +49,12 @@ public sealed class ApiKeyAuthentication(
     {
         var source = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var (failures, delay) = throttle.RecordFailure(source);
-        if (throttle.ShouldLog(failures))
+        if (SignInThrottle.ShouldLog(failures))
         {
-            Logger.LogWarning("Failed sign-in (unknown API key) from {Source} on {Method} {Path}: failure {Failures} of this source in the window, answered after {DelayMs} ms",
-                source, Request.Method, Request.Path.Value, failures, (int)delay.TotalMilliseconds);
+            // The path is the caller's text: cut short, so a guesser cannot fill the log with it.
+            var path = Request.Path.Value ?? "";
+            _signIns.LogWarning("Failed sign-in (unknown API key) from {Source} on {Method} {Path}: failure {Failures} of this source in the window, answered after {DelayMs} ms",
+                source, Request.Method, path.Length > 100 ? path[..100] + "..." : path, failures, (int)delay.TotalMilliseconds);
         }
 
         if (delay > TimeSpan.Zero)

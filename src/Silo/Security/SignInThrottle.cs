@@ -43,9 +43,11 @@ public sealed class SignInThrottle(SignInThrottleOptions options, TimeProvider t
         return TimeSpan.FromTicks((long)Math.Min(delay, options.MaxDelay.Ticks));
     }
 
-    /// <summary>Whether the n-th failure is worth a log line: the first past the allowance and then every power of two, so a flood logs a few lines, not millions.</summary>
-    public bool ShouldLog(int failures) =>
-        failures <= options.FreeFailures + 1 || (failures & (failures - 1)) == 0;
+    /// <summary>Failures of a window that each get a log line; past them only every power of two does.</summary>
+    public const int LoggedInFull = 6;
+
+    /// <summary>Whether the n-th failure of a window is worth a log line, so a flood logs a few dozen lines, not millions.</summary>
+    public static bool ShouldLog(int failures) => failures <= LoggedInFull || (failures & (failures - 1)) == 0;
 
     private void Forget(DateTimeOffset now)
     {

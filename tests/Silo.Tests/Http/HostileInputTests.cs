@@ -82,5 +82,17 @@ public sealed class HostileInputTests(SiloFixture silo) : IClassFixture<SiloFixt
         }
     }
 
+    [Theory]
+    [InlineData("limit=abc")]
+    [InlineData("offset=x")]
+    [InlineData("limit=99999999999")]
+    [InlineData("limit=-1")]
+    [InlineData("limit=0x10")]
+    public async Task A_list_query_that_is_not_a_count_is_a_400_that_says_so(string query)
+    {
+        var response = await silo.Client("demo-operator").GetAsync($"/v1/admin/clients?{query}");
+        await AssertProblem(response, HttpStatusCode.BadRequest, "limit must be a whole number between 1 and 1000");
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }

@@ -44,7 +44,10 @@ public sealed class KestrelSilo : IDisposable
             silo.With(key, value);
         }
 
-        _factory = silo.WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddProvider(Logs)));
+        // Production, as deployed: Development's exception page would answer some failures itself and hide them.
+        _factory = silo.WithWebHostBuilder(builder => builder
+            .UseEnvironment("Production")
+            .ConfigureLogging(logging => logging.AddProvider(Logs)));
         _factory.UseKestrel();
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

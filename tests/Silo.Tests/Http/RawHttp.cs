@@ -3,22 +3,38 @@ using System.Text;
 
 namespace Mirage.Silo.Tests.Http;
 
+/// <summary>How a raw request ends after its bytes.</summary>
+public enum RawEnd
+{
+    /// <summary>The caller waits for the answer: what a client with a bug does.</summary>
+    Listen,
+
+    /// <summary>The caller closes its side (FIN): to Kestrel, a caller that has gone.</summary>
+    HalfClose,
+
+    /// <summary>The caller vanishes (RST).</summary>
+    Reset,
+}
+
 /// <summary>
-/// Sends bytes no HttpClient would send (broken framing, bodies cut short) over a fresh TCP connection,
-/// closes the sending side, and reads the status line of whatever comes back.
+/// Sends bytes no HttpClient would send (broken framing, bodies cut short) over a fresh TCP connection
+/// and reads the status line of whatever comes back.
 /// </summary>
 public static class RawHttp
 {
-    /// <summary>The answer's status code, or null when the server closed the connection without answering.</summary>
-    public static async Task<int?> SendAsync(Uri server, byte[] request, bool resetInsteadOfClose = false)
+    /// <summary>Answered with no status line within this: the server hung on the request.</summary>
+    public const int Hung = -1;
+
+    /// <summary>The answer's status code, null when the server closed the connection without answering, or <see cref="Hung"/>.</summary>
+    public static async Task<int?> SendAsync(Uri server, byte[] request, RawEnd end = RawEnd.Listen)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(server.Host, server.Port, timeout.Token);
         try
         {
             await socket.SendAsync(request, SocketFlags.None, timeout.Token);
-            if (resetInsteadOfClose)
+            if (end == RawEnd.Reset)
             {
                 // A caller that vanishes mid-body: RST, no FIN.
                 socket.LingerState = new LingerOption(true, 0);
@@ -26,7 +42,10 @@ public static class RawHttp
                 return null;
             }
 
-            socket.Shutdown(SocketShutdown.Send);
+            if (end == RawEnd.HalfClose)
+            {
+                socket.Shutdown(SocketShutdown.Send);
+            }
         }
         catch (SocketException)
         {
@@ -55,6 +74,10 @@ public static class RawHttp
         catch (SocketException)
         {
             // Reset by the server: whatever arrived before still counts.
+        }
+        catch (OperationCanceledException)
+        {
+            return Hung;
         }
 
         return Status(Encoding.ASCII.GetString(received.GetBuffer(), 0, (int)received.Length));
