@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Mirage.Silo.Http;
 
 namespace Mirage.Silo.Security;
 
@@ -62,16 +64,25 @@ public static class MirageRateLimits
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     };
 
+    private static readonly JsonSerializerOptions ProblemJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    // A flood is answered by the thousand: its problems are written once, not serialized per refusal.
+    private static readonly byte[] OverRate = Problem("This key is over its request rate; retry after the Retry-After delay.");
+    private static readonly byte[] ShareInUse = Problem("This tenant's share of the inference capacity is in use; retry after the Retry-After delay.");
+
     private static ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
-        var context = rejected.HttpContext;
+        var response = rejected.HttpContext.Response;
         // A token bucket knows when its next token comes; a full share does not, so one second.
         var overRate = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = overRate ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var detail = overRate
-            ? "This key is over its request rate; retry after the Retry-After delay."
-            : "This tenant's share of the inference capacity is in use; retry after the Retry-After delay.";
-        return new ValueTask(new ApiError(StatusCodes.Status429TooManyRequests, "Too many requests", detail).ToResult().ExecuteAsync(context));
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        response.ContentType = "application/problem+json";
+        return response.Body.WriteAsync(overRate ? OverRate : ShareInUse, cancellationToken);
     }
+
+    private static byte[] Problem(string detail) => JsonSerializer.SerializeToUtf8Bytes(
+        new ProblemDetails { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
+        ProblemJson);
 }
