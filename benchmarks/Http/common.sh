@@ -1,4 +1,12 @@
 # Shared by the HTTP benchmarks: wrk against a URL with benchmarks/Http/predict.lua.
+
+# prepare_benchmark  installs wrk (Debian) and the service's dependencies, builds it, writes the bodies.
+prepare_benchmark() {
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  bash scripts/setup.sh >&2
+  /usr/bin/env python3 benchmarks/Http/make-bodies.py
+}
+
 # wrk_measure BATCH CONNECTIONS THREADS URL  sets rps, p50 and p99 (wrk's own units).
 # KEY or KEYS in the environment choose the client keys (see predict.lua).
 wrk_measure() {

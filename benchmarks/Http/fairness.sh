@@ -13,10 +13,8 @@ duration=${1:-10}
 rounds=${2:-3}
 url=http://127.0.0.1:8089
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-bash scripts/setup.sh >&2
-/usr/bin/env python3 benchmarks/Http/make-bodies.py
 source benchmarks/Http/common.sh
+prepare_benchmark
 
 store=$(mktemp -d)
 results=$(mktemp)

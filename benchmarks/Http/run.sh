@@ -7,10 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-15}
 shift || true
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-bash scripts/setup.sh >&2
-/usr/bin/env python3 benchmarks/Http/make-bodies.py
 source benchmarks/Http/common.sh
+prepare_benchmark
 
 store=$(mktemp -d)
 trap 'rm -rf "$store"' EXIT
