@@ -1,4 +1,12 @@
 # Shared by the HTTP benchmarks: wrk against a URL with benchmarks/Http/predict.lua.
+
+# prepare_benchmark  installs wrk (Debian) and the service's dependencies, builds it, writes the bodies.
+prepare_benchmark() {
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  bash scripts/setup.sh >&2
+  /usr/bin/env python3 benchmarks/Http/make-bodies.py
+}
+
 # wrk_measure BATCH CONNECTIONS THREADS URL  sets rps, p50 and p99 (wrk's own units).
 # KEY or KEYS in the environment choose the client keys (see predict.lua).
 wrk_measure() {
@@ -9,18 +17,31 @@ wrk_measure() {
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
 }
 
+# The throughput benchmarks measure the predict path, not the rate limiter: their silos lift the demo's
+# per-key rate and per-tenant share unless KEEP_LIMITS=1 (benchmarks/Http/fairness.sh measures those).
+unlimited=(--Mirage:Security:RateLimits:Default:RequestsPerSecond=1000000 --Mirage:Security:RateLimits:Default:Burst=1000000
+  --Mirage:Security:RateLimits:Default:ConcurrentPredictions=100000 --Mirage:Security:RateLimits:Tenants:acme:RequestsPerSecond=1000000
+  --Mirage:Security:RateLimits:Tenants:acme:Burst=1000000 --Mirage:Security:RateLimits:Tenants:acme:ConcurrentPredictions=100000)
+
 # run_silo [silo arguments...]  starts one silo on 127.0.0.1:8089 on an empty SQLite store in $store
 # (the caller's temporary folder), so no client carries a level over from an earlier silo; sets $silo.
 run_silo() {
   rm -f "$store"/bench.db*
+  local limits=("${unlimited[@]}")
+  [ "${KEEP_LIMITS:-0}" = 1 ] && limits=()
   dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --urls http://127.0.0.1:8089 \
-    "--Mirage:Storage:SqlitePath=$store/bench.db" "$@" >/tmp/mirage-bench-silo.log 2>&1 &
+    "--Mirage:Storage:SqlitePath=$store/bench.db" "${limits[@]}" "$@" >/tmp/mirage-bench-silo.log 2>&1 &
   silo=$!
   for _ in $(seq 100); do curl -fs http://127.0.0.1:8089/readyz >/dev/null 2>&1 && return; sleep 0.2; done
   echo "silo did not start; see /tmp/mirage-bench-silo.log" >&2; exit 1
 }
 
+# metrics URL  the silo's /metrics (admin only; ADMIN_KEY, default the demo's public demo-admin key).
+metrics() {
+  curl -fs "$1/metrics" -H "Authorization: Bearer ${ADMIN_KEY:-demo-admin}"
+}
+
 # requests_total URL  the silo's predict requests so far, from its /metrics.
 requests_total() {
-  curl -fs "$1/metrics" | awk '/^mirage_inference_requests_total/ {print $2}'
+  metrics "$1" | awk '/^mirage_inference_requests_total/ {print $2}'
 }

@@ -10,10 +10,8 @@ cd "$(dirname "$0")/../.."
 duration=${1:-10}
 rounds=${2:-3}
 url=http://127.0.0.1:8089
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-bash scripts/setup.sh >&2
-/usr/bin/env python3 benchmarks/Http/make-bodies.py
 source benchmarks/Http/common.sh
+prepare_benchmark
 
 store=$(mktemp -d)
 silo=

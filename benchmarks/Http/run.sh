@@ -7,10 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-15}
 shift || true
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-bash scripts/setup.sh >&2
-/usr/bin/env python3 benchmarks/Http/make-bodies.py
 source benchmarks/Http/common.sh
+prepare_benchmark
 
 store=$(mktemp -d)
 trap 'rm -rf "$store"' EXIT
@@ -18,7 +16,7 @@ trap 'rm -rf "$store"' EXIT
 scenario() { # name batch connections
   wrk_measure "$2" "$3" "$(( $3 < 2 ? 1 : 2 ))" http://127.0.0.1:8089
   local runs requests
-  runs=$(curl -fs http://127.0.0.1:8089/metrics | awk '/^mirage_inference_runs_total/ {print $2}')
+  runs=$(metrics http://127.0.0.1:8089 | awk '/^mirage_inference_runs_total/ {print $2}')
   requests=$(requests_total http://127.0.0.1:8089)
   printf '| %s | %s | %s | %s | %.0f | %s | %s | %s |\n' "$1" "$2" "$3" "$rps" "$(echo "$rps * $2" | bc -l)" "$p50" "$p99" \
     "$(echo "scale=1; $requests / $runs" | bc -l)"

@@ -25,6 +25,8 @@ public sealed class InferencePool : IDisposable
     private long _runs;
     private long _rows;
     private long _requestCount;
+    private long _invalidOutputs;
+    private long _abandoned;
 
     public InferencePool(
         string name,
@@ -75,11 +77,20 @@ public sealed class InferencePool : IDisposable
 
     public long Requests => Interlocked.Read(ref _requestCount);
 
+    /// <summary>Requests refused because the model's output was not a finite distribution.</summary>
+    public long InvalidOutputs => Interlocked.Read(ref _invalidOutputs);
+
+    /// <summary>Requests dropped unscored because their caller had gone before their batch formed.</summary>
+    public long Abandoned => Interlocked.Read(ref _abandoned);
+
     /// <summary>
     /// Scores <paramref name="rows"/> inputs and applies <paramref name="policy"/>. Throws
-    /// <see cref="InferenceOverloadedException"/> when the queue is full.
+    /// <see cref="InferenceOverloadedException"/> when the queue is full; the task fails with
+    /// <see cref="InvalidModelOutputException"/> when the model's output is not a distribution, and is
+    /// cancelled, unscored, when <paramref name="cancellationToken"/> fires before its batch forms.
     /// </summary>
-    public Task<InferenceResult> ScoreAsync(ReadOnlyMemory<float> inputs, int rows, PerturbationPolicy policy)
+    public Task<InferenceResult> ScoreAsync(
+        ReadOnlyMemory<float> inputs, int rows, PerturbationPolicy policy, CancellationToken cancellationToken = default)
     {
         if (rows <= 0 || inputs.Length < rows * _model.InputLength)
         {
@@ -88,7 +99,8 @@ public sealed class InferencePool : IDisposable
         }
 
         var seed = policy.Seed is { } fixedSeed ? (ulong)fixedSeed : (ulong)Random.Shared.NextInt64();
-        var request = new InferenceRequest(inputs, rows, _perturbations.Get(policy), seed);
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new InferenceRequest(inputs, rows, _perturbations.Get(policy), seed, cancellationToken);
         if (!_requests.Writer.TryWrite(request))
         {
             throw new InferenceOverloadedException(Name, _options.QueueCapacity);
@@ -117,7 +129,7 @@ public sealed class InferencePool : IDisposable
         var reader = _requests.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            if (!reader.TryRead(out var first))
+            if (!reader.TryRead(out var first) || Abandon(first))
             {
                 continue;
             }
@@ -136,6 +148,11 @@ public sealed class InferencePool : IDisposable
                     }
 
                     reader.TryRead(out next);
+                    if (Abandon(next!))
+                    {
+                        continue;
+                    }
+
                     batch.Add(next!);
                     rows += next!.Rows;
                     continue;
@@ -154,6 +171,19 @@ public sealed class InferencePool : IDisposable
         }
 
         _batches.Writer.TryComplete();
+    }
+
+    /// <summary>A request whose caller has gone is cancelled instead of scored: nobody would read the answer.</summary>
+    private bool Abandon(InferenceRequest request)
+    {
+        if (!request.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        request.Cancel();
+        Interlocked.Increment(ref _abandoned);
+        return true;
     }
 
     private void RunBatches()
@@ -222,7 +252,15 @@ public sealed class InferencePool : IDisposable
             {
                 try
                 {
-                    request.Complete(Answer(request, probabilities, surrogate, row, classes));
+                    if (Answer(request, probabilities, surrogate, row, classes) is { } answer)
+                    {
+                        request.Complete(answer);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _invalidOutputs);
+                        request.Fail(new InvalidModelOutputException(Name));
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -242,15 +280,28 @@ public sealed class InferencePool : IDisposable
         }
     }
 
-    private InferenceResult Answer(InferenceRequest request, float[] probabilities, float[]? surrogate, int row, int classes)
+    /// <summary>The request's answer; null when the model's rows or the perturbed answer are not fit to send.</summary>
+    private InferenceResult? Answer(InferenceRequest request, float[] probabilities, float[]? surrogate, int row, int classes)
     {
         var length = request.Rows * classes;
+        if (!ModelOutputCheck.AreDistributions(probabilities.AsSpan(row * classes, length), classes))
+        {
+            return null;
+        }
+
         var original = ArrayPool<float>.Shared.Rent(length);
         var answered = ArrayPool<float>.Shared.Rent(length);
         probabilities.AsSpan(row * classes, length).CopyTo(original);
         probabilities.AsSpan(row * classes, length).CopyTo(answered);
         var surrogateRows = surrogate is null ? default : surrogate.AsSpan(row * classes, length);
         request.Perturbation.Apply(answered.AsSpan(0, length), classes, new PerturbationInputs(surrogateRows, request.Seed));
-        return new InferenceResult(request.Rows, classes, answered, original);
+        var result = new InferenceResult(request.Rows, classes, answered, original);
+        if (ModelOutputCheck.AreAnswerable(result.Answered))
+        {
+            return result;
+        }
+
+        result.Dispose();
+        return null;
     }
 }

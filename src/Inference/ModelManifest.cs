@@ -30,6 +30,12 @@ public sealed record ModelManifest
 
     public double? TestAccuracy { get; init; }
 
+    /// <summary>
+    /// The smallest and largest value an input may hold in the model's own scaling ([0, 1] for pixel / 255).
+    /// Requests outside it are refused: a model fed values it never saw can answer NaN.
+    /// </summary>
+    public double[]? InputRange { get; init; }
+
     /// <summary>The folder the manifest was read from; relative files resolve against it.</summary>
     public string Directory { get; init; } = "";
 
@@ -69,6 +75,8 @@ public sealed record ModelManifest
                 $"\"surrogateMeanPosterior\" has {mean.Length} values for {manifest.Classes} classes",
             { SurrogateMeanPosterior: { } mean } when !SurrogatePosterior.IsDistribution(mean) =>
                 "\"surrogateMeanPosterior\" must be non-negative values that sum to 1",
+            { InputRange: { } range } when range.Length != 2 || !double.IsFinite(range[0]) || !double.IsFinite(range[1]) || range[0] >= range[1] =>
+                "\"inputRange\" must be two finite numbers [lowest, highest] with lowest < highest",
             _ => null,
         };
         return problem is null

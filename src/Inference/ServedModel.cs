@@ -1,7 +1,8 @@
 namespace Mirage.Inference;
 
-/// <summary>A model the service answers for: what clients see of it, the pool that runs it, and where it runs.</summary>
-public sealed class ServedModel(string name, IReadOnlyList<int> inputShape, IReadOnlyList<string> labels, InferencePool pool, string device)
+/// <summary>A model the service answers for: what clients see of it, the pool that runs it, where it runs, and its inputs' range.</summary>
+public sealed class ServedModel(
+    string name, IReadOnlyList<int> inputShape, IReadOnlyList<string> labels, InferencePool pool, string device, InputRange? inputRange = null)
 {
     public string Name { get; } = name;
 
@@ -18,6 +19,9 @@ public sealed class ServedModel(string name, IReadOnlyList<int> inputShape, IRea
 
     /// <summary>Where ONNX Runtime runs the victim: "cpu" or "cuda".</summary>
     public string Device { get; } = device;
+
+    /// <summary>What an input value may be; null: any finite float.</summary>
+    public InputRange? InputRange { get; } = inputRange;
 
     public string DescribeShape() => string.Join('x', InputShape);
 }

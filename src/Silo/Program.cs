@@ -9,6 +9,7 @@ builder.AddMirage(args);
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMirageSecurity();
 app.MapMirageApis();
 app.Run();
 

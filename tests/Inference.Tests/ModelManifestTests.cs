@@ -18,6 +18,7 @@ public sealed class ModelManifestTests : IDisposable
         Assert.Equal(("input", "probs", "embedding"), (manifest.InputName, manifest.ProbabilitiesOutput, manifest.EmbeddingOutput));
         Assert.Equal([1, 28, 28], manifest.InputShape);
         Assert.Equal(10, manifest.Classes);
+        Assert.Equal([0.0, 1.0], manifest.InputRange!);
         Assert.Equal("T-shirt/top", manifest.Labels[0]);
         Assert.Equal("Ankle boot", manifest.Labels[9]);
         Assert.True(File.Exists(manifest.ModelPath), manifest.ModelPath);
@@ -35,6 +36,18 @@ public sealed class ModelManifestTests : IDisposable
         var json = Valid();
         json["surrogateMeanPosterior"] = JsonNode.Parse(posterior);
         AssertRefused(json, problem);
+    }
+
+    [Theory]
+    [InlineData("[0]")]
+    [InlineData("[1, 0]")]
+    [InlineData("[0, 1, 2]")]
+    [InlineData("[0.5, 0.5]")]
+    public void An_input_range_that_is_not_lowest_then_highest_is_refused(string range)
+    {
+        var json = Valid();
+        json["inputRange"] = JsonNode.Parse(range);
+        AssertRefused(json, "\"inputRange\" must be two finite numbers");
     }
 
     [Fact]

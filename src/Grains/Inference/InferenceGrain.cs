@@ -24,6 +24,6 @@ public sealed class InferenceGrain(ModelCatalog catalog) : Grain, IInferenceGrai
         return Task.CompletedTask;
     }
 
-    public Task<InferenceResult> ScoreAsync(ScoreRequest request) =>
-        _pool!.ScoreAsync(request.Inputs.AsMemory(0, request.Rows * _pool.InputLength), request.Rows, request.Policy);
+    public Task<InferenceResult> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken) =>
+        _pool!.ScoreAsync(request.Inputs.AsMemory(0, request.Rows * _pool.InputLength), request.Rows, request.Policy, cancellationToken);
 }

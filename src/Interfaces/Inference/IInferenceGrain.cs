@@ -11,9 +11,10 @@ public interface IInferenceGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Scores the request's rows and applies its policy. The caller returns the result's pooled buffers
-    /// (<see cref="InferenceResult.Dispose"/>). A full queue throws <see cref="InferenceOverloadedException"/>.
+    /// (<see cref="InferenceResult.Dispose"/>). A full queue throws <see cref="InferenceOverloadedException"/>;
+    /// a request whose caller has gone (<paramref name="cancellationToken"/>) before its batch forms is dropped unscored.
     /// </summary>
-    Task<InferenceResult> ScoreAsync(ScoreRequest request);
+    Task<InferenceResult> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -27,3 +28,11 @@ public sealed record ScoreRequest([property: Id(0)] float[] Inputs, [property: I
 [GenerateSerializer]
 public sealed class InferenceOverloadedException(string model, int capacity)
     : Exception($"The inference queue of model {model} is full ({capacity} requests waiting).");
+
+/// <summary>The model answered something that is not a probability distribution; the request is refused (503).</summary>
+[GenerateSerializer]
+public sealed class InvalidModelOutputException(string model)
+    : Exception($"Model {model} answered values that are not a probability distribution.")
+{
+    [Id(0)] public string Model { get; } = model;
+}

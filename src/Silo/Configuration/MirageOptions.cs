@@ -75,6 +75,9 @@ public enum ApiKeyRole
 {
     Client,
     Operator,
+
+    /// <summary>A platform operator (all tenants): metrics, Orleans' dashboard. Configured under Mirage:Security:Admins.</summary>
+    Admin,
 }
 
 /// <summary>

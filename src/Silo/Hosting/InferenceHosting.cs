@@ -67,7 +67,7 @@ public static class InferenceHosting
             "Model {Model} loaded ({Shape} -> {Classes} classes, MAD's surrogate posterior: {Surrogate}, device: {Device}, ONNX Runtime {Version})",
             manifest.Name, string.Join('x', manifest.InputShape), manifest.Classes,
             pool.SurrogateDescription, victim.Device, OnnxModelLoader.RuntimeVersion);
-        return new ServedModel(manifest.Name, manifest.InputShape, manifest.Labels, pool, victim.Device);
+        return new ServedModel(manifest.Name, manifest.InputShape, manifest.Labels, pool, victim.Device, InputRange.Of(manifest.InputRange));
     }
 
     private static SurrogatePosterior? Surrogate(ModelManifest manifest, SurrogateSource source, OnnxModelLoader loader, ILogger logger)

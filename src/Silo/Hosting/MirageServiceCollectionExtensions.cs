@@ -47,8 +47,6 @@ public static class MirageServiceCollectionExtensions
 
         services.AddProblemDetails();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ApiKeyDirectory(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants));
-        services.AddSingleton<Mirage.Grains.Tenants.IConfiguredClients>(sp => sp.GetRequiredService<ApiKeyDirectory>());
         services.AddSingleton(sp => new EscalationLadders(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
             .Where(t => t.Escalation is { Levels.Count: > 0 })
             .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
@@ -60,6 +58,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ObservationGate>();
+        builder.AddMirageSecurity();
         return builder.UseMirageSilo(Path.GetDirectoryName(configFile)!);
     }
 }

@@ -18,11 +18,15 @@ namespace Mirage.Silo.Http;
 /// </summary>
 public static class AdminApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Duplicate keys are refused rather than letting the last one win silently.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
+
+    /// <summary>An override is a few dozen bytes; anything past this is not one.</summary>
+    private const int MaxOverrideBytes = 16 * 1024;
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/v1/admin/clients");
+        var admin = app.MapGroup("/v1/admin/clients").RequireAuthorization(MiragePolicies.Operator);
         admin.MapGet("", ListAsync);
         admin.MapGet("/{client}", (string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains) =>
             WithClientAsync(client, context, keys, grains, grain => grain.GetDetailAsync()));
@@ -35,24 +39,21 @@ public static class AdminApi
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, string? sort, int? limit, int? offset)
+        HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, string? sort, string? limit, string? offset)
     {
-        if (ApiCaller.Resolve(context, keys, ApiKeyRole.Operator, out var caller) is { } denied)
-        {
-            return denied.ToResult();
-        }
-
+        var caller = ApiPrincipal.Required(context);
         if (!ClientSortNames.TryParse(sort ?? "suspicion", out var order))
         {
             return ApiError.BadRequest($"sort must be one of {ClientSortNames.All}; got \"{sort}\".").ToResult();
         }
 
-        if (limit is < 1 or > 1000 || offset is < 0)
+        // Parsed here rather than bound as int?, so "limit=abc" gets this detail instead of the binder's, which names .NET types.
+        if (!TryParseCount(limit, 50, out var pageSize) || !TryParseCount(offset, 0, out var skip) || pageSize is < 1 or > 1000 || skip < 0)
         {
-            return ApiError.BadRequest("limit must be between 1 and 1000 and offset at least 0.").ToResult();
+            return ApiError.BadRequest("limit must be a whole number between 1 and 1000 and offset a whole number of at least 0.").ToResult();
         }
 
-        var page = await grains.GetGrain<ITenantGrain>(caller.Tenant).ListClientsAsync(order, limit ?? 50, offset ?? 0);
+        var page = await grains.GetGrain<ITenantGrain>(caller.Tenant).ListClientsAsync(order, pageSize, skip);
         return TypedResults.Ok(new ClientList(page.Clients.Select(ClientListItem.Of).ToList(), page.Total));
     }
 
@@ -65,14 +66,23 @@ public static class AdminApi
             return denied.ToResult();
         }
 
-        ClientOverride? requested;
-        try
+        if (ApiError.UnlessJson(context.Request) is { } notJson)
         {
-            requested = await JsonSerializer.DeserializeAsync<ClientOverride>(context.Request.Body, Json, context.RequestAborted);
+            return notJson.ToResult();
         }
-        catch (JsonException ex)
+
+        ClientOverride? requested;
+        using (var body = await RequestBody.ReadAsync(context.Request, MaxOverrideBytes, context.RequestAborted))
         {
-            return ApiError.BadRequest($"The override is not valid JSON of API.md's shape: {ex.Message}").ToResult();
+            if (body.Refusal(context) is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (!TryReadOverride(body.Span, out requested, out var invalid))
+            {
+                return invalid.ToResult();
+            }
         }
 
         var levels = ladders.For(caller.Tenant).Levels.Count;
@@ -104,14 +114,39 @@ public static class AdminApi
 
     private static ApiError? Authorize(string client, HttpContext context, ApiKeyDirectory keys, out ApiPrincipal caller)
     {
-        if (ApiCaller.Resolve(context, keys, ApiKeyRole.Operator, out caller) is { } denied)
-        {
-            return denied;
-        }
-
+        caller = ApiPrincipal.Required(context);
         return keys.IsClientOf(caller.Tenant, client)
             ? null
             : new ApiError(StatusCodes.Status404NotFound, "Unknown client", $"Your tenant has no client \"{client}\".");
+    }
+
+    private static bool TryParseCount(string? text, int absent, out int value)
+    {
+        value = absent;
+        return text is null || int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
+    /// Reads an override; a bad one is a 400 that says where (JSON path, line, byte) but never echoes the
+    /// serializer's message, which names .NET types.
+    /// </summary>
+    private static bool TryReadOverride(ReadOnlySpan<byte> json, out ClientOverride? requested, out ApiError invalid)
+    {
+        invalid = null!;
+        try
+        {
+            requested = JsonSerializer.Deserialize<ClientOverride>(json, Json);
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            requested = null;
+            var where = ex.Path is { Length: > 1 } path ? $"at {path}" : $"at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}";
+            invalid = ApiError.BadRequest(
+                $"The override is not valid JSON of API.md's shape ({where}): send one of {{\"level\": n}}, {{\"policy\": {{...}}}}, " +
+                "{\"exempt\": true}, {\"block\": true}, each key once.");
+            return false;
+        }
     }
 
     public sealed record ClientList(IReadOnlyList<ClientListItem> Clients, int Total);

@@ -1,5 +1,4 @@
 using Mirage.Inference;
-using Mirage.Silo.Security;
 
 namespace Mirage.Silo.Http;
 
@@ -7,18 +6,12 @@ public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/models", (HttpContext context, ModelCatalog catalog, ApiKeyDirectory keys) =>
-        {
-            if (ApiCaller.Resolve(context, keys, requiredRole: null, out _) is { } error)
-            {
-                return error.ToResult();
-            }
-
-            return TypedResults.Ok(new ModelList(catalog.All
+        // Any key may list the models: clients to predict, operators and admins to read what is served.
+        app.MapGet("/v1/models", (ModelCatalog catalog) => TypedResults.Ok(new ModelList(catalog.All
                 .OrderBy(m => m.Name, StringComparer.Ordinal)
                 .Select(m => new ModelDescription(m.Name, m.InputShape, m.Classes, m.Labels))
-                .ToList()));
-        });
+                .ToList())))
+            .RequireAuthorization();
         return app;
     }
 

@@ -19,7 +19,9 @@ public static class PredictApi
 {
     public static IEndpointRouteBuilder MapPredictApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/models/{model}/predict", PredictAsync);
+        app.MapPost("/v1/models/{model}/predict", PredictAsync)
+            .RequireAuthorization(MiragePolicies.Client)
+            .RequireRateLimiting(MirageRateLimits.TenantShare);
         return app;
     }
 
@@ -27,29 +29,30 @@ public static class PredictApi
         string model,
         HttpContext context,
         ModelCatalog catalog,
-        ApiKeyDirectory keys,
         IGrainFactory grains,
         ObservationGate observations,
         IOptions<MirageOptions> options,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger<PredictLog> logger)
     {
-        if (ApiCaller.Resolve(context, keys, ApiKeyRole.Client, out var caller) is { } denied)
-        {
-            return denied.ToResult();
-        }
-
+        var caller = ApiPrincipal.Required(context);
         if (!catalog.TryGet(model, out var served))
         {
             return new ApiError(StatusCodes.Status404NotFound, "Unknown model",
                 $"There is no model \"{model}\"; GET /v1/models lists the models.").ToResult();
         }
 
-        var maxRows = options.Value.MaxInputsPerRequest;
-        var target = new PredictRequestParser.Target(served.Name, served.InputLength, served.DescribeShape(), maxRows);
-        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes(target), context.RequestAborted);
-        if (body.Error is not null)
+        if (ApiError.UnlessJson(context.Request) is { } notJson)
         {
-            return body.Error.ToResult();
+            return notJson.ToResult();
+        }
+
+        var maxRows = options.Value.MaxInputsPerRequest;
+        var target = new PredictRequestParser.Target(served.Name, served.InputLength, served.DescribeShape(), maxRows, served.InputRange);
+        var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes(target), context.RequestAborted);
+        if (body.Refusal(context) is { } refusal)
+        {
+            return refusal;
         }
 
         float[] inputs;
@@ -84,7 +87,7 @@ public static class PredictApi
             }
 
             slotTaken = true;
-            var result = await grains.GetGrain<IInferenceGrain>(served.Name).ScoreAsync(new ScoreRequest(inputs, rows, defense.Policy));
+            var result = await grains.GetGrain<IInferenceGrain>(served.Name).ScoreAsync(new ScoreRequest(inputs, rows, defense.Policy), context.RequestAborted);
             var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
             inputsOwned = false;
             slotTaken = false;
@@ -97,6 +100,19 @@ public static class PredictApi
         {
             return TooBusy(context, StatusCodes.Status503ServiceUnavailable,
                 "The service is at capacity; retry after the Retry-After delay.");
+        }
+        catch (InvalidModelOutputException)
+        {
+            // Never answered and never observed, so no grain keeps a NaN; the operator learns which input did it.
+            logger.LogWarning("Model {Model} answered client {Tenant}/{Client} with values that are not a probability distribution; refused with 503",
+                served.Name, caller.Tenant, caller.Name);
+            return new ApiError(StatusCodes.Status503ServiceUnavailable, "Prediction failed",
+                "The model could not score this request. Check that every input is in the model's own scaling.").ToResult();
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller has gone: its request was dropped unscored and nobody reads an answer.
+            return Results.Empty;
         }
         finally
         {
@@ -111,6 +127,9 @@ public static class PredictApi
             }
         }
     }
+
+    /// <summary>The log category of refused predictions.</summary>
+    internal sealed class PredictLog;
 
     private static int MaxBodyBytes(PredictRequestParser.Target target) =>
         // Generous room for long decimal spellings of every value, plus white space.

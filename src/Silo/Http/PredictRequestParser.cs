@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
+using Mirage.Inference;
 
 namespace Mirage.Silo.Http;
 
@@ -9,7 +11,7 @@ namespace Mirage.Silo.Http;
 /// </summary>
 public static class PredictRequestParser
 {
-    public sealed record Target(string Model, int InputLength, string Shape, int MaxRows);
+    public sealed record Target(string Model, int InputLength, string Shape, int MaxRows, InputRange? Range = null);
 
     /// <summary>On success the caller owns <paramref name="inputs"/> (return it to ArrayPool&lt;float&gt;.Shared).</summary>
     public static bool TryParse(ReadOnlySpan<byte> json, Target target, out float[] inputs, out int rows, out ApiError? error)
@@ -57,6 +59,12 @@ public static class PredictRequestParser
                 reader.Read();
                 reader.Skip();
                 continue;
+            }
+
+            // Two "inputs" would otherwise be merged into one batch that the caller never wrote.
+            if (sawInputs)
+            {
+                return ApiError.BadRequest("The body has \"inputs\" twice; send one array of inputs.");
             }
 
             sawInputs = true;
@@ -118,6 +126,12 @@ public static class PredictRequestParser
                 if (!reader.TryGetDouble(out var value) || !double.IsFinite(value) || !float.IsFinite((float)value))
                 {
                     return ApiError.BadRequest($"input {row} value {count} is not a finite number.");
+                }
+
+                if (target.Range is { } range && !range.Contains((float)value))
+                {
+                    return ApiError.BadRequest(string.Create(CultureInfo.InvariantCulture,
+                        $"input {row} value {count} is {value}, outside model {target.Model}'s input range {range}."));
                 }
 
                 if (count < values.Length)

@@ -1,24 +1,26 @@
 using System.Globalization;
 using System.Text;
 using Mirage.Inference;
+using Mirage.Silo.Security;
 
 namespace Mirage.Silo.Http;
 
-/// <summary>Liveness, readiness and Prometheus metrics.</summary>
+/// <summary>Liveness and readiness (anonymous, for load balancers) and Prometheus metrics (admin keys only: they span tenants).</summary>
 public static class ServiceApi
 {
     public static IEndpointRouteBuilder MapServiceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" }));
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).AllowAnonymous();
         app.MapGet("/readyz", async (ReadinessChecks checks, ModelCatalog catalog, CancellationToken cancellationToken) =>
         {
             var problems = await checks.RunAsync(cancellationToken);
             return problems.Count == 0
                 ? Results.Ok(new { status = "ready", models = catalog.All.Select(m => new { name = m.Name, device = m.Device }) })
                 : new ApiError(StatusCodes.Status503ServiceUnavailable, "Not ready", string.Join("; ", problems)).ToResult();
-        });
+        }).AllowAnonymous();
         app.MapGet("/metrics", (ModelCatalog catalog, ObservationGate observations) =>
-            Results.Text(Metrics(catalog, observations), "text/plain; version=0.0.4"));
+            Results.Text(Metrics(catalog, observations), "text/plain; version=0.0.4"))
+            .RequireAuthorization(MiragePolicies.Admin);
         return app;
     }
 
@@ -53,6 +55,19 @@ public static class ServiceApi
         text.Append(CultureInfo.InvariantCulture, $"mirage_observations_failed_total {observations.Failed}\n");
         Family(text, "mirage_observations_refused_total", "counter", "Requests refused (429) because their client had too many observations in flight.");
         text.Append(CultureInfo.InvariantCulture, $"mirage_observations_refused_total {observations.Refused}\n");
+
+        Family(text, "mirage_inference_invalid_outputs_total", "counter",
+            "Requests refused (503) because the model's output was not a finite probability distribution.");
+        foreach (var model in catalog.All)
+        {
+            Sample(text, "mirage_inference_invalid_outputs_total", model.Name, model.Pool.InvalidOutputs);
+        }
+
+        Family(text, "mirage_inference_abandoned_total", "counter", "Requests dropped unscored because their caller had gone.");
+        foreach (var model in catalog.All)
+        {
+            Sample(text, "mirage_inference_abandoned_total", model.Name, model.Pool.Abandoned);
+        }
         return text.ToString();
     }
 

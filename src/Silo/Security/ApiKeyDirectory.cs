@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Mirage.Silo.Configuration;
@@ -6,15 +7,29 @@ namespace Mirage.Silo.Security;
 
 /// <summary>
 /// Resolves bearer keys to principals. Only SHA-256 digests are kept, so neither memory dumps nor
-/// logs hold a key; a presented key is hashed and looked up.
+/// logs hold a key; a presented key is hashed and looked up. Tenants' keys are clients and operators;
+/// admin keys belong to the platform (no tenant).
 /// </summary>
 public sealed class ApiKeyDirectory : Mirage.Grains.Tenants.IConfiguredClients
 {
-    private readonly Dictionary<string, ApiPrincipal> _byDigest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ApiPrincipal Caller, ClaimsPrincipal User)> _byDigest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<string>> _clientsByTenant = new(StringComparer.Ordinal);
 
-    public ApiKeyDirectory(IEnumerable<TenantOptions> tenants)
+    public ApiKeyDirectory(IEnumerable<TenantOptions> tenants, IEnumerable<ApiKeyOptions>? admins = null)
     {
+        var adminList = admins?.ToList() ?? [];
+        for (var i = 0; i < adminList.Count; i++)
+        {
+            var where = $"admin key #{i + 1}";
+            if (adminList[i].Role != ApiKeyRole.Admin)
+            {
+                throw new InvalidOperationException($"{where}: keys under Security:Admins have the role \"Admin\".");
+            }
+
+            var digest = DigestOf(adminList[i], where);
+            Add(digest, new ApiPrincipal("", adminList[i].Client ?? $"admin-{digest[..8]}", ApiKeyRole.Admin), where);
+        }
+
         foreach (var tenant in tenants)
         {
             if (string.IsNullOrWhiteSpace(tenant.Name) || tenant.Name.Contains('/'))
@@ -26,6 +41,11 @@ public sealed class ApiKeyDirectory : Mirage.Grains.Tenants.IConfiguredClients
             {
                 var key = tenant.Keys[i];
                 var where = $"tenant {tenant.Name}, key #{i + 1}";
+                if (key.Role == ApiKeyRole.Admin)
+                {
+                    throw new InvalidOperationException($"{where}: admin keys belong to the platform; list them under Security:Admins.");
+                }
+
                 var digest = DigestOf(key, where);
                 var name = key.Client ?? (key.Role == ApiKeyRole.Client
                     ? throw new InvalidOperationException($"{where}: a client key needs a \"client\" name.")
@@ -35,10 +55,7 @@ public sealed class ApiKeyDirectory : Mirage.Grains.Tenants.IConfiguredClients
                     throw new InvalidOperationException($"{where}: client name \"{name}\" must not contain '/'.");
                 }
 
-                if (!_byDigest.TryAdd(digest, new ApiPrincipal(tenant.Name, name, key.Role)))
-                {
-                    throw new InvalidOperationException($"{where}: the same key is configured twice.");
-                }
+                Add(digest, new ApiPrincipal(tenant.Name, name, key.Role), where);
 
                 if (key.Role == ApiKeyRole.Client)
                 {
@@ -61,16 +78,36 @@ public sealed class ApiKeyDirectory : Mirage.Grains.Tenants.IConfiguredClients
         _clientsByTenant.TryGetValue(tenant, out var clients) && clients.Contains(client);
 
     /// <summary>The principal of an Authorization header value ("Bearer KEY"), or null.</summary>
-    public ApiPrincipal? Authenticate(string? authorization)
+    public ApiPrincipal? Authenticate(string? authorization) => TryAuthenticate(BearerKey(authorization), out _);
+
+    /// <summary>The key of an Authorization header value ("Bearer KEY"); empty when there is none.</summary>
+    public static ReadOnlySpan<char> BearerKey(string? authorization)
     {
         const string scheme = "Bearer ";
-        if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        return authorization is not null && authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+            ? authorization.AsSpan(scheme.Length).Trim()
+            : [];
+    }
+
+    /// <summary>The caller of a presented key and its signed-in user (shared; never mutate it), or null.</summary>
+    public ApiPrincipal? TryAuthenticate(ReadOnlySpan<char> key, out ClaimsPrincipal? user)
+    {
+        user = null;
+        if (key.IsEmpty || !_byDigest.TryGetValue(Digest(key), out var known))
         {
             return null;
         }
 
-        var key = authorization.AsSpan(scheme.Length).Trim();
-        return key.IsEmpty ? null : _byDigest.GetValueOrDefault(Digest(key));
+        user = known.User;
+        return known.Caller;
+    }
+
+    private void Add(string digest, ApiPrincipal caller, string where)
+    {
+        if (!_byDigest.TryAdd(digest, (caller, ApiKeyIdentity.UserOf(caller))))
+        {
+            throw new InvalidOperationException($"{where}: the same key is configured twice.");
+        }
     }
 
     public static string Digest(ReadOnlySpan<char> key)

@@ -83,7 +83,7 @@ public sealed class AdminApiTests(SiloFixture silo) : IClassFixture<SiloFixture>
     [Fact]
     public async Task Client_keys_cannot_use_the_admin_endpoints()
     {
-        await AssertProblem(await silo.Client("demo-client-1").GetAsync("/v1/admin/clients"), HttpStatusCode.Forbidden, "operator key");
+        await AssertProblem(await silo.Client("demo-client-1").GetAsync("/v1/admin/clients"), HttpStatusCode.Forbidden, "needs a key of the role operator");
         await AssertProblem(await silo.Client(null).GetAsync("/v1/admin/clients"), HttpStatusCode.Unauthorized, "API key");
     }
 
@@ -94,6 +94,8 @@ public sealed class AdminApiTests(SiloFixture silo) : IClassFixture<SiloFixture>
     [InlineData("""{"policy": {"method": "top_k", "k": 0}}""", "top_k needs k of at least 1")]
     [InlineData("""{"policy": {"method": "shuffle"}}""", "not valid JSON")]
     [InlineData("""not json""", "not valid JSON")]
+    [InlineData("""{"level": "high"}""", "not valid JSON of API.md's shape (at $.level)")]
+    [InlineData("""{"block": true, "block": true}""", "each key once")]
     public async Task A_bad_override_is_refused_and_changes_nothing(string body, string detail)
     {
         var operatorClient = silo.Client("demo-operator");

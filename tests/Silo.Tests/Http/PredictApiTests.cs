@@ -61,7 +61,8 @@ public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixtur
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized, "Authorization: Bearer")]
     [InlineData("not-a-configured-key", HttpStatusCode.Unauthorized, "valid API key")]
-    [InlineData("demo-operator", HttpStatusCode.Forbidden, "operator keys cannot predict")]
+    [InlineData("demo-operator", HttpStatusCode.Forbidden, "needs a key of the role client; operator keys cannot use it")]
+    [InlineData("demo-admin", HttpStatusCode.Forbidden, "needs a key of the role client; admin keys cannot use it")]
     public async Task Keys_are_checked_before_anything_else(string? key, HttpStatusCode status, string detail)
     {
         var response = await silo.Client(key).PostAsync(Predict, Body(Rows(0, 1)));
@@ -89,6 +90,10 @@ public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixtur
             { withValue("-1e400"), HttpStatusCode.BadRequest, "input 1 value 0 is not a finite number" },
             { withValue("true"), HttpStatusCode.BadRequest, "input 1 value 0 is not a number (a boolean)" },
             { withValue("null"), HttpStatusCode.BadRequest, "input 1 value 0 is not a number (null)" },
+            { withValue("3.4e38"), HttpStatusCode.BadRequest, "input 1 value 0 is 3.4E+38, outside model fmnist-cnn's input range [0, 1]" },
+            { withValue("-0.001"), HttpStatusCode.BadRequest, "input 1 value 0 is -0.001, outside model fmnist-cnn's input range [0, 1]" },
+            { withValue("1.5"), HttpStatusCode.BadRequest, "input 1 value 0 is 1.5, outside model fmnist-cnn's input range [0, 1]" },
+            { $"{{\"inputs\": [[{good}]], \"inputs\": [[{good}]]}}", HttpStatusCode.BadRequest, "\"inputs\" twice" },
             { "{\"inputs\": []}", HttpStatusCode.BadRequest, "\"inputs\" is empty" },
             { $"{{\"inputs\": [[{good}]", HttpStatusCode.BadRequest, "not valid JSON" },
             { "{\"images\": []}", HttpStatusCode.BadRequest, "no \"inputs\"" },
@@ -126,8 +131,12 @@ public sealed class PredictApiTests(SiloFixture silo) : IClassFixture<SiloFixtur
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
         await silo.Client("demo-client-1").PostAsync(Predict, Body(Rows(5, 1)));
-        var metrics = await client.GetStringAsync("/metrics");
+        // Metrics span tenants: only the platform's admin keys read them.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await silo.Client("demo-operator").GetAsync("/metrics")).StatusCode);
+        var metrics = await silo.Client("demo-admin").GetStringAsync("/metrics");
         Assert.Contains("mirage_inference_runs_total{model=\"fmnist-cnn\"}", metrics);
+        Assert.Contains("mirage_inference_invalid_outputs_total{model=\"fmnist-cnn\"} 0", metrics);
     }
 
     internal static float[][] Rows(int first, int count) =>
