@@ -1,5 +1,7 @@
 using Mirage.Inference;
 using Mirage.Silo.Http;
+using Mirage.Silo.Security;
+using Orleans.Dashboard;
 
 namespace Mirage.Silo.Hosting;
 
@@ -14,6 +16,8 @@ public static class MirageApis
         app.MapModelsApi();
         app.MapPredictApi();
         app.MapAdminApi();
+        // Orleans' dashboard streams the silo's logs (its Log Stream page): platform admins only, never anonymous.
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(MiragePolicies.Admin);
         return app;
     }
 }

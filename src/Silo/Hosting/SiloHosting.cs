@@ -4,6 +4,7 @@ using Mirage.Grains.Storage;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Storage.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Mirage.Silo.Hosting;
 
@@ -19,6 +20,7 @@ public static class SiloHosting
         {
             silo.UseMirageClustering(options.Cluster);
             AddStorage(silo, options);
+            silo.AddDashboard();
             silo.Configure<GrainCollectionOptions>(collection =>
             {
                 collection.CollectionAge = options.Grains.IdleAge;

@@ -24,6 +24,7 @@ public sealed class InferenceDeviceTests
         var client = factory.CreateClient();
 
         var ready = await client.GetFromJsonAsync<JsonObject>("/readyz");
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "demo-admin");  // /metrics is for admins
         var metrics = await client.GetStringAsync("/metrics");
 
         Assert.Equal("ready", (string?)ready!["status"]);
