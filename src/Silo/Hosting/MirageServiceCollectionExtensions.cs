@@ -67,6 +67,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ObservationGate>();
+        services.AddGrainCallResilience(builder.Configuration);
         return builder.UseMirageSilo(Path.GetDirectoryName(configFile)!);
     }
 }
