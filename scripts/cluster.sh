@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# The docker-compose topology with local processes on loopback: PostgreSQL (scripts/postgres.sh),
-# three silos on 127.0.0.1:8081-8083 sharing it, nginx on 127.0.0.1:${CLUSTER_PORT:-8090} with
-# consistent hashing on the client key (deploy/nginx.conf with local upstreams).
-#   scripts/cluster.sh up | down | restart-silo N | kill-silo N | status
+# The docker-compose topology with local processes on loopback: Azurite (scripts/azurite.sh, ports
+# ${CLUSTER_AZURITE:-10400}-+2) for Orleans' membership table and the grains' blobs, three silos of one
+# Orleans cluster (HTTP 127.0.0.1:8081-8083, silo ports 11121-11123, gateways 30021-30023), nginx on
+# 127.0.0.1:${CLUSTER_PORT:-8090} with consistent hashing on the client key (deploy/nginx.conf, local upstreams).
+#   scripts/cluster.sh up | down | start-silo N | restart-silo N | kill-silo N | status
+# `up` starts on an empty Azurite: no membership rows or grain state of an earlier run.
 # CLUSTER_SILOS=1 brings up one silo behind the same nginx (the benchmarks compare 1 and 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 run=/tmp/mirage-cluster
 port=${CLUSTER_PORT:-8090}
-pg_port=${CLUSTER_PG_PORT:-55432}
+azurite=${CLUSTER_AZURITE:-10400}
 silos=${CLUSTER_SILOS:-3}
 mkdir -p "$run"
 
 start_silo() {
   local n=$1
-  dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --config config/cluster.json --urls "http://127.0.0.1:808$n" \
-    "--Mirage:Storage:Postgres=Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=mirage" \
+  MIRAGE_AZURE_STORAGE=$(bash scripts/azurite.sh connection-string "$azurite") \
+    dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --config config/cluster.json --urls "http://127.0.0.1:808$n" \
+    --Mirage:Cluster:AzureStorage= --Mirage:Cluster:SiloPort=$((11120 + n)) --Mirage:Cluster:GatewayPort=$((30020 + n)) \
     >>"$run/silo$n.log" 2>&1 &
   echo $! >"$run/silo$n.pid"
   for _ in $(seq 150); do curl -fs "http://127.0.0.1:808$n/readyz" >/dev/null 2>&1 && return 0; sleep 0.2; done
@@ -47,16 +50,18 @@ case "${1:-}" in
   up)
     "$0" down >/dev/null 2>&1 || true
     bash scripts/setup.sh >&2
-    bash scripts/postgres.sh start "$pg_port" >/dev/null
+    bash scripts/azurite.sh stop "$azurite" --purge
+    bash scripts/azurite.sh start "$azurite" >/dev/null
     for n in $(seq "$silos"); do start_silo "$n"; done
     nginx_up
     for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-    echo "cluster up: http://127.0.0.1:$port (silos 127.0.0.1:8081-808$silos, PostgreSQL 127.0.0.1:$pg_port)"
+    echo "cluster up: http://127.0.0.1:$port (silos 127.0.0.1:8081-808$silos, Azurite 127.0.0.1:$azurite-$((azurite + 2)))"
     ;;
   down)
     [ -f "$run/nginx/nginx.pid" ] && nginx -p "$run/nginx" -c "$run/nginx/nginx.conf" -s stop 2>/dev/null || true
     for n in 1 2 3; do stop_silo "$n"; done
-    echo "cluster down (PostgreSQL left running: scripts/postgres.sh stop $pg_port)"
+    bash scripts/azurite.sh stop "$azurite"
+    echo "cluster down"
     ;;
   kill-silo) stop_silo "$2" KILL ;;
   restart-silo) stop_silo "$2"; start_silo "$2" ;;

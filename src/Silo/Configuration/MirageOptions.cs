@@ -43,10 +43,13 @@ public sealed class MirageOptions
     public ClientPersistenceOptions Persistence { get; set; } = new();
 }
 
-/// <summary>Where grain state lives: one SQLite file (the embedded default) or a shared PostgreSQL (clusters).</summary>
+/// <summary>
+/// Where grain state lives: one SQLite file (the embedded default), PostgreSQL, or the blobs of the
+/// cluster's Azure Storage account (Provider "azure", with Mirage:Cluster:AzureStorage).
+/// </summary>
 public sealed class StorageOptions
 {
-    /// <summary>"sqlite" or "postgres".</summary>
+    /// <summary>"sqlite", "postgres" or "azure".</summary>
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>The SQLite file; relative paths are relative to the config file.</summary>

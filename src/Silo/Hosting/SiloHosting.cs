@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using Mirage.Grains.Storage;
 using Mirage.Silo.Configuration;
@@ -17,7 +18,7 @@ public static class SiloHosting
         builder.UseOrleans(silo =>
         {
             silo.UseMirageClustering(options.Cluster);
-            AddStorage(silo, options.Storage);
+            AddStorage(silo, options);
             silo.Configure<GrainCollectionOptions>(collection =>
             {
                 collection.CollectionAge = options.Grains.IdleAge;
@@ -27,10 +28,16 @@ public static class SiloHosting
         return builder;
     }
 
-    private static void AddStorage(ISiloBuilder silo, StorageOptions storage)
+    private static void AddStorage(ISiloBuilder silo, MirageOptions options)
     {
+        var storage = options.Storage;
         switch (storage.Provider.ToLowerInvariant())
         {
+            case "azure":
+                var connection = ClusterHosting.AzureConnectionString(options.Cluster);
+                silo.AddAzureBlobGrainStorage(MirageStorage.Name, blobs => blobs.BlobServiceClient = new BlobServiceClient(connection));
+                silo.AddMirageGrainStateSerializer(MirageStorage.Name);
+                break;
             case "sqlite":
                 silo.AddSqliteGrainStorage(MirageStorage.Name, sqlite => sqlite.Path = storage.SqlitePath);
                 break;
@@ -39,7 +46,7 @@ public static class SiloHosting
                 break;
             default:
                 throw new OptionsValidationException(nameof(MirageOptions.Storage), typeof(StorageOptions),
-                    [$"Mirage:Storage:Provider \"{storage.Provider}\" is unknown; use \"sqlite\" or \"postgres\"."]);
+                    [$"Mirage:Storage:Provider \"{storage.Provider}\" is unknown; use \"sqlite\", \"postgres\" or \"azure\"."]);
         }
     }
 }

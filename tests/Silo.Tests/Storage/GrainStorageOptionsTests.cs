@@ -7,27 +7,19 @@ namespace Mirage.Silo.Tests.Storage;
 public sealed class GrainStorageOptionsTests
 {
     [Theory]
-    [InlineData("", "Path is empty")]
-    [InlineData("/tmp", "is a folder")]
-    public async Task A_bad_sqlite_path_stops_the_silo(string path, string problem)
+    [InlineData("SQLite", "", "Path is empty")]
+    [InlineData("SQLite", "/tmp", "is a folder")]
+    [InlineData("PostgreSQL", "", "ConnectionString is empty")]
+    [InlineData("PostgreSQL", "Username=postgres;Database=mirage", "names no Host")]
+    [InlineData("PostgreSQL", "Hots=127.0.0.1", "is not an Npgsql connection string")]
+    public async Task A_bad_option_stops_the_silo_with_the_provider_and_the_problem(string provider, string value, string problem)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            StorageSilo.StartAsync(silo => silo.AddSqliteGrainStorage("bad", options => options.Path = path)));
-        var message = Unwrap<OrleansConfigurationException>(error).Message;
-        Assert.StartsWith("SQLite grain storage \"bad\": ", message);
-        Assert.Contains(problem, message);
-    }
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StorageSilo.StartAsync(silo => _ = provider == "SQLite"
+            ? silo.AddSqliteGrainStorage("bad", options => options.Path = value)
+            : silo.AddPostgresGrainStorage("bad", options => options.ConnectionString = value)));
 
-    [Theory]
-    [InlineData("", "ConnectionString is empty")]
-    [InlineData("Username=postgres;Database=mirage", "names no Host")]
-    [InlineData("Hots=127.0.0.1", "is not an Npgsql connection string")]
-    public async Task A_bad_postgres_connection_string_stops_the_silo(string connectionString, string problem)
-    {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
-            StorageSilo.StartAsync(silo => silo.AddPostgresGrainStorage("bad", options => options.ConnectionString = connectionString)));
         var message = Unwrap<OrleansConfigurationException>(error).Message;
-        Assert.StartsWith("PostgreSQL grain storage \"bad\": ", message);
+        Assert.StartsWith($"{provider} grain storage \"bad\": ", message);
         Assert.Contains(problem, message);
     }
 

@@ -1,14 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Mirage.Silo.Storage.Options;
 using Mirage.Silo.Storage.Postgres;
-using Orleans;
-using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Providers;
-using Orleans.Runtime;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 
 namespace Mirage.Silo.Storage.Hosting;
 
@@ -22,14 +16,7 @@ public static class PostgresGrainStorageExtensions
     public static ISiloBuilder AddPostgresGrainStorageAsDefault(this ISiloBuilder builder, Action<PostgresGrainStorageOptions> configure) =>
         builder.AddPostgresGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, configure);
 
-    public static IServiceCollection AddPostgresGrainStorage(this IServiceCollection services, string name, Action<PostgresGrainStorageOptions> configure)
-    {
-        services.AddOptions<PostgresGrainStorageOptions>(name).Configure(configure);
-        services.AddMirageGrainStateSerializer(name);
-        services.AddTransient<IPostConfigureOptions<PostgresGrainStorageOptions>, DefaultStorageProviderSerializerOptionsConfigurator<PostgresGrainStorageOptions>>();
-        services.AddTransient<IConfigurationValidator>(sp =>
-            new PostgresGrainStorageOptionsValidator(sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(name), name));
-        services.ConfigureNamedOptionForLogging<PostgresGrainStorageOptions>(name);
-        return services.AddGrainStorage(name, PostgresGrainStorage.Create);
-    }
+    public static IServiceCollection AddPostgresGrainStorage(this IServiceCollection services, string name, Action<PostgresGrainStorageOptions> configure) =>
+        SqlGrainStorageRegistration.Add(services, name, configure,
+            (options, storageName) => new PostgresGrainStorageOptionsValidator(options, storageName), PostgresGrainStorage.Create);
 }

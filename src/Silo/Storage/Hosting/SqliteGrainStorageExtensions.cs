@@ -1,14 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Mirage.Silo.Storage.Options;
 using Mirage.Silo.Storage.Sqlite;
-using Orleans;
-using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Providers;
-using Orleans.Runtime;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 
 namespace Mirage.Silo.Storage.Hosting;
 
@@ -22,14 +16,7 @@ public static class SqliteGrainStorageExtensions
     public static ISiloBuilder AddSqliteGrainStorageAsDefault(this ISiloBuilder builder, Action<SqliteGrainStorageOptions> configure) =>
         builder.AddSqliteGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, configure);
 
-    public static IServiceCollection AddSqliteGrainStorage(this IServiceCollection services, string name, Action<SqliteGrainStorageOptions> configure)
-    {
-        services.AddOptions<SqliteGrainStorageOptions>(name).Configure(configure);
-        services.AddMirageGrainStateSerializer(name);
-        services.AddTransient<IPostConfigureOptions<SqliteGrainStorageOptions>, DefaultStorageProviderSerializerOptionsConfigurator<SqliteGrainStorageOptions>>();
-        services.AddTransient<IConfigurationValidator>(sp =>
-            new SqliteGrainStorageOptionsValidator(sp.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>().Get(name), name));
-        services.ConfigureNamedOptionForLogging<SqliteGrainStorageOptions>(name);
-        return services.AddGrainStorage(name, SqliteGrainStorage.Create);
-    }
+    public static IServiceCollection AddSqliteGrainStorage(this IServiceCollection services, string name, Action<SqliteGrainStorageOptions> configure) =>
+        SqlGrainStorageRegistration.Add(services, name, configure,
+            (options, storageName) => new SqliteGrainStorageOptionsValidator(options, storageName), SqliteGrainStorage.Create);
 }
