@@ -25,8 +25,9 @@ internal sealed class ClusterInspector(IGrainFactory grains)
         foreach (var (silo, status, statistics, error) in samples)
         {
             var name = silo.ToParsableString();
-            reports.Add(new SiloReport(name, status.ToString(), error is null && statistics is not null, error,
-                (statistics ?? []).GroupBy(s => ShortTypeName(s.GrainType))
+            var (system, grainsOnSilo) = Partition(statistics ?? []);
+            reports.Add(new SiloReport(name, status.ToString(), error is null && statistics is not null, error, system,
+                grainsOnSilo.GroupBy(s => ShortTypeName(s.GrainType))
                     .OrderBy(g => g.Key, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Count())));
             foreach (var statistic in statistics ?? [])
@@ -58,6 +59,13 @@ internal sealed class ClusterInspector(IGrainFactory grains)
         {
             return (silo, status, null, $"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>Orleans' own activations (system targets, its directory and management grains) apart from the application's.</summary>
+    private static (int System, List<DetailedGrainStatistic> Grains) Partition(DetailedGrainStatistic[] statistics)
+    {
+        var grains = statistics.Where(s => !s.GrainType.StartsWith("Orleans.", StringComparison.Ordinal)).ToList();
+        return (statistics.Length - grains.Count, grains);
     }
 
     /// <summary>"Mirage.Grains.Clients.ClientGrain, Mirage.Grains" → "ClientGrain".</summary>

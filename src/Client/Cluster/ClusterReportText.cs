@@ -11,7 +11,8 @@ internal static class ClusterReportText
         text.AppendLine($"silos ({report.Silos.Count(s => s.Status == "Active")} active of {report.Silos.Count} in the membership table):");
         foreach (var silo in report.Silos)
         {
-            var state = silo.Status != "Active" ? "" : silo.Reachable ? ", answering" : $", NOT ANSWERING ({silo.Error})";
+            var state = silo.Status != "Active" ? "" : silo.Reachable ? $", answering ({silo.SystemActivations} Orleans system activations)"
+                : $", NOT ANSWERING ({silo.Error})";
             text.AppendLine($"  {silo.Silo}  {silo.Status}{state}");
         }
 

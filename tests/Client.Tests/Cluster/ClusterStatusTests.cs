@@ -33,6 +33,8 @@ public sealed class ClusterStatusTests : IDisposable
         Assert.True(report.Complete);
         Assert.True(silo.Activations.GetValueOrDefault("ClientGrain") >= 1, string.Join(", ", silo.Activations));
         Assert.Equal(1, silo.Activations.GetValueOrDefault("TenantGrain"));
+        Assert.DoesNotContain("ManagementGrain", silo.Activations.Keys);
+        Assert.True(silo.SystemActivations > 0);
         var called = Assert.Single(report.Grains, g => g.Grain == "client demo/demo-client-1");
         Assert.Equal(1, called.Activations);
         Assert.Equal([silo.Silo], called.Silos);
