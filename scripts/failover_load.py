@@ -1,5 +1,5 @@
-"""The cluster's failure test (scripts/failover-test.sh): steady load through nginx from benign clients and
-one JBDA-style attacker mid-attack; kill -9 the silo that hosts the most client grains (among those hosting
+"""The cluster's failure test (scripts/cluster-tests.sh failover): steady load through nginx from benign
+clients and one JBDA-style attacker mid-attack; kill -9 the silo that hosts the most client grains (among those hosting
 an attacker candidate), then restart it. Prints what it measured; exits 1 when a check fails:
 - no request fails through nginx;
 - every client's count survives within the write cadence; the attacker is flagged within one detector

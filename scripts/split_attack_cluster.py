@@ -1,4 +1,4 @@
-"""An attack split across silos (scripts/split-attack-test.sh): a JBDA-style stream over the 10 keys of
+"""An attack split across silos (scripts/cluster-tests.sh split): a JBDA-style stream over the 10 keys of
 tenant "split", round robin, 60 requests of 10 queries (no key alone reaches a PRADA test). nginx hashes
 the keys onto the three silos, so the client grains live on different silos; each reports its young
 queries to the tenant's one grain, which must catch the attack and raise every key to "attack".
