@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything the tests need (ONNX Runtime, PostgreSQL, Azurite, nginx, the lab's Python packages),
+# Installs everything the tests need (PostgreSQL, Azurite, nginx, the lab's Python packages; NuGet brings ONNX Runtime),
 # then runs every test project and the lab's smoke test. Idempotent; needs root for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -35,7 +35,7 @@ def stream(client: int, n: int, *, seed: int = 0, repeat_rate: float = 0.03,
 
 def utility(answers: np.ndarray, clean: np.ndarray, labels: np.ndarray) -> dict:
     """Utility of the answers a client got. clean: the undefended victim's posteriors for the same
-    inputs; KL(clean || answers) in nats with answers clipped at 1e-12 (ALGORITHMS.md)."""
+    inputs; KL(clean || answers) in nats with answers clipped at 1e-12 (docs/ALGORITHMS.md)."""
     if len(answers) == 0:
         return {"n": 0}
     a = answers.astype(np.float64)

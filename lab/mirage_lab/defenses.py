@@ -1,4 +1,4 @@
-"""Local re-implementations of the service's perturbations (ALGORITHMS.md), for the OFFLINE test double
+"""Local re-implementations of the service's perturbations (docs/ALGORITHMS.md), for the OFFLINE test double
 only: they let the harness be exercised end to end before the C# service exists, and give the lab a
 cross-check of the service's numbers. The report's real numbers come from the HTTP oracle.
 Each factory returns f(y, x) -> y_tilde for a batch y [N,K] of victim posteriors and inputs x.
@@ -79,7 +79,7 @@ def mad(epsilon: float, surrogate_probs: Callable[[np.ndarray], np.ndarray], arg
 
 
 def make(policy: dict, surrogate_probs: Optional[Callable[[np.ndarray], np.ndarray]] = None) -> Optional[Defense]:
-    """Policy dict as in API.md ({"method": ..., params}) -> local defense (None for 'none')."""
+    """Policy dict as in docs/API.md ({"method": ..., params}) -> local defense (None for 'none')."""
     m = policy.get("method", "none")
     if m == "none":
         return None

@@ -1,6 +1,6 @@
 """The attacker's view of the victim: an oracle maps a float32 batch [N,1,28,28] to probabilities [N,10].
 
-* HttpOracle   - the real thing: a client of /work/shared/API.md (POST /v1/models/{model}/predict).
+* HttpOracle   - the real thing: a client of docs/API.md (POST /v1/models/{model}/predict).
 * LocalOracle  - a test double for developing the harness offline: runs the victim's PyTorch weights
                  directly, optionally through a local re-implementation of a defense (defenses.py).
                  Numbers from it are NOT the service's numbers; the report says which oracle was used.
@@ -21,7 +21,7 @@ from . import MODELS_DIR
 from .infer import load_onnx_weights, predict_probs
 from .models import FashionCnn
 
-MAX_BATCH = 256  # API.md: at most 256 inputs a request
+MAX_BATCH = 256  # docs/API.md: at most 256 inputs a request
 
 
 class Blocked(Exception):

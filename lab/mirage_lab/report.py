@@ -11,7 +11,7 @@ PAPERS = """\
 
 | source | claim | how it compares here |
 |---|---|---|
-| Lee et al. 2018 (reverse sigmoid, arXiv 1806.00054) | ≥ 20% lower stolen accuracy, or up to 64× more queries for the same accuracy, at 1.26 (CIFAR-10) – 3.27 (MNIST) nats per query | our `answerCost.meanKLnats` is KL(y‖ỹ) in nats with ỹ clipped at 1e-12 (ALGORITHMS.md), per query; the multiplier column below is our "more queries" |
+| Lee et al. 2018 (reverse sigmoid, arXiv 1806.00054) | ≥ 20% lower stolen accuracy, or up to 64× more queries for the same accuracy, at 1.26 (CIFAR-10) – 3.27 (MNIST) nats per query | our `answerCost.meanKLnats` is KL(y‖ỹ) in nats with ỹ clipped at 1e-12 (docs/ALGORITHMS.md), per query; the multiplier column below is our "more queries" |
 | Orekondy et al. 2020 (Prediction Poisoning / MAD, ICLR) | attacker's error up to 85× larger (than without defense) at a modest utility cost | the "error ×" column: (1 − stolen acc) / (1 − undefended stolen acc) at the same budget |
 """
 

@@ -15,8 +15,17 @@ public sealed class InferenceOptions
     /// <summary>Requests waiting for a run at most; more are refused (the service answers 503).</summary>
     public int QueueCapacity { get; set; } = 4096;
 
-    /// <summary>Threads ONNX Runtime uses inside one run.</summary>
+    /// <summary>Threads ONNX Runtime uses inside one run; the pool runs several at once, so 1 is usual.</summary>
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Threads ONNX Runtime may use across independent graph branches of one run.</summary>
+    public int InterOpThreads { get; set; } = 1;
+
+    /// <summary>cpu, cuda or auto (CUDA when its libraries load, else CPU with one log line).</summary>
+    public InferenceDevice Device { get; set; } = InferenceDevice.Auto;
+
+    /// <summary>The GPU the CUDA execution provider uses.</summary>
+    public int CudaDeviceId { get; set; }
 
     /// <summary>
     /// Where MAD's surrogate posterior comes from (see <see cref="Inference.SurrogatePosterior"/>): the mean

@@ -35,7 +35,7 @@ public sealed class InferencePool : IDisposable
     {
         Name = name;
         _model = model;
-        // With no surrogate, MAD's posterior comes from the victim itself (ALGORITHMS.md).
+        // With no surrogate, MAD's posterior comes from the victim itself (docs/ALGORITHMS.md).
         _surrogate = surrogate ?? SurrogatePosterior.PerInput(model, owns: false);
         _perturbations = perturbations;
         _options = options;

@@ -1,7 +1,7 @@
 namespace Mirage.Inference;
 
-/// <summary>A model the service answers for: what clients see of it, and the pool that runs it.</summary>
-public sealed class ServedModel(string name, IReadOnlyList<int> inputShape, IReadOnlyList<string> labels, InferencePool pool)
+/// <summary>A model the service answers for: what clients see of it, the pool that runs it, and where it runs.</summary>
+public sealed class ServedModel(string name, IReadOnlyList<int> inputShape, IReadOnlyList<string> labels, InferencePool pool, string device)
 {
     public string Name { get; } = name;
 
@@ -15,6 +15,9 @@ public sealed class ServedModel(string name, IReadOnlyList<int> inputShape, IRea
     public int InputLength => Pool.InputLength;
 
     public InferencePool Pool { get; } = pool;
+
+    /// <summary>Where ONNX Runtime runs the victim: "cpu" or "cuda".</summary>
+    public string Device { get; } = device;
 
     public string DescribeShape() => string.Join('x', InputShape);
 }

@@ -1,7 +1,7 @@
 namespace Mirage.Inference;
 
 /// <summary>
-/// Where MAD's surrogate posterior p comes from for a batch. The closed form in ALGORITHMS.md needs
+/// Where MAD's surrogate posterior p comes from for a batch. The closed form in docs/ALGORITHMS.md needs
 /// only p, and the surrogate is a randomly initialised copy of the victim's architecture. Such a network
 /// answers almost the same posterior whatever the input (on Fashion-MNIST, per class a standard deviation
 /// of about 0.001 around a mean near 0.1), so two sources exist:

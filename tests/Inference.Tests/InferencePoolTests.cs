@@ -85,7 +85,7 @@ public sealed class InferencePoolTests
 
     private static InferencePool CreatePool(InferenceOptions options)
     {
-        var model = new OnnxInferenceModel(OnnxLibrary.Environment.OpenSession(RepositoryFiles.Model("fmnist-cnn.onnx")), "probs", null);
+        var model = OnnxModels.CpuLoader.Open(RepositoryFiles.Model("fmnist-cnn.onnx"), "probs", null);
         return new InferencePool("fmnist-cnn", model, surrogate: null, new PerturbationCatalog(), options);
     }
 }

@@ -71,7 +71,7 @@ public sealed class SurrogatePosteriorTests
     private static InferenceOptions Options => new() { MaxBatchSize = 64, MaxWaitMicroseconds = 50, Workers = 1 };
 
     private static OnnxInferenceModel Open(string file) =>
-        new(OnnxLibrary.Environment.OpenSession(RepositoryFiles.Model(file)), "probs", null);
+        OnnxModels.CpuLoader.Open(RepositoryFiles.Model(file), "probs", null);
 
     /// <summary>The answer must be MAD-argmax applied to the victim's posteriors with these surrogate rows.</summary>
     private static void AssertMadOf(float[] surrogate, ReadOnlySpan<float> answered)

@@ -1,19 +1,19 @@
 using BenchmarkDotNet.Attributes;
+using Mirage.Inference;
 using Mirage.Inference.Onnx;
 
 namespace Mirage.Benchmarks.Inference;
 
 /// <summary>
-/// One ONNX Runtime run of the real victim (models/fmnist-cnn.onnx) through our binding, per call;
-/// divide by Batch for the cost per image. One intra-op thread, as the inference pool configures it.
+/// One ONNX Runtime run of the real victim (models/fmnist-cnn.onnx), per call; divide by Batch for the
+/// cost per image. One intra-op thread, as the inference pool configures it.
 /// </summary>
 [MemoryDiagnoser]
 public class OnnxRunBenchmarks
 {
     private const string Model = "fmnist-cnn";
 
-    private OnnxEnvironment? _environment;
-    private OnnxInferenceModel? _model;
+    private IInferenceModel? _model;
     private float[] _inputs = [];
     private float[] _probabilities = [];
     private float[] _embedding = [];
@@ -29,10 +29,8 @@ public class OnnxRunBenchmarks
     public void Setup()
     {
         var models = Path.Combine(RepositoryRoot(), "models");
-        _environment = OnnxEnvironment.Create();
-        _model = new OnnxInferenceModel(
-            _environment.OpenSession(Path.Combine(models, $"{Model}.onnx"), new OnnxSessionOptions { IntraOpThreads = 1 }),
-            "probs", "embedding");
+        var path = Path.Combine(models, $"{Model}.onnx");
+        _model = new OnnxModelLoader(new InferenceOptions { Device = InferenceDevice.Cpu, IntraOpThreads = 1 }).Open(path, "probs", "embedding");
 
         // Real Fashion-MNIST test images rather than noise: the first Batch of the exported test vectors.
         var bytes = File.ReadAllBytes(Path.Combine(models, "testvectors", $"{Model}.inputs.f32"));
@@ -47,11 +45,7 @@ public class OnnxRunBenchmarks
     public void Run() => _model!.Run(_inputs, Batch, _probabilities, _embedding);
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _model?.Dispose();
-        _environment?.Dispose();
-    }
+    public void Cleanup() => _model?.Dispose();
 
     private static string RepositoryRoot()
     {

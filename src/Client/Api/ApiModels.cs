@@ -1,6 +1,6 @@
 namespace Mirage.Client.Api;
 
-// The JSON shapes of API.md, as the client reads and writes them (camelCase on the wire).
+// The JSON shapes of docs/API.md, as the client reads and writes them (camelCase on the wire).
 
 public sealed record ModelList(IReadOnlyList<ModelInfo> Models);
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace Mirage.Client.Api;
 
-/// <summary>A typed client of Mirage's HTTP API (API.md) for one API key.</summary>
+/// <summary>A typed client of Mirage's HTTP API (docs/API.md) for one API key.</summary>
 public sealed class MirageClient
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

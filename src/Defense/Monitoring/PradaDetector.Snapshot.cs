@@ -10,7 +10,11 @@ namespace Mirage.Defense.Monitoring;
 /// </summary>
 public sealed partial class PradaDetector
 {
-    internal void WriteTo(SnapshotWriter writer)
+    /// <summary>
+    /// Writes the detector; with <paramref name="base"/> (each class's <see cref="TrackMark"/> when the base
+    /// snapshot was taken) only the points and distances added since then, the rest in full.
+    /// </summary>
+    internal void WriteTo(SnapshotWriter writer, ReadOnlySpan<TrackMark> @base = default)
     {
         writer.WriteInt32(_classes.Length);
         writer.WriteInt32(_dimensions);
@@ -27,14 +31,17 @@ public sealed partial class PradaDetector
         // The ring of recent distances fills from slot 0, so its first min(count, length) slots are all it holds.
         writer.WriteInt32(_recentCount);
         writer.WriteValues<double>(_recent.AsSpan(0, Math.Min(_recentCount, _recent.Length)));
-        foreach (var track in _classes)
+        for (var c = 0; c < _classes.Length; c++)
         {
-            track.WriteTo(writer);
+            _classes[c].WriteTo(writer, @base.IsEmpty ? null : @base[c]);
         }
     }
 
-    /// <summary>Reads a snapshot into this fresh detector; false (with the reader's reason) when it does not fit.</summary>
-    internal bool ReadFrom(ref SnapshotReader reader)
+    /// <summary>
+    /// Reads a snapshot into this fresh detector, or (with <paramref name="base"/>) changes into the
+    /// detector restored from their base; false (with the reader's reason) when it does not fit.
+    /// </summary>
+    internal bool ReadFrom(ref SnapshotReader reader, ReadOnlySpan<TrackMark> @base = default)
     {
         var classes = reader.ReadInt32();
         var dimensions = reader.ReadInt32();
@@ -61,9 +68,9 @@ public sealed partial class PradaDetector
         }
 
         reader.ReadValues(_recent.AsSpan(0, Math.Min(_recentCount, _recent.Length)));
-        foreach (var track in _classes)
+        for (var c = 0; c < _classes.Length; c++)
         {
-            if (!track.ReadFrom(ref reader))
+            if (!_classes[c].ReadFrom(ref reader, @base.IsEmpty ? null : @base[c]))
             {
                 return false;
             }
@@ -72,6 +79,9 @@ public sealed partial class PradaDetector
         RefillPool();
         return !reader.Failed;
     }
+
+    /// <summary>How far each class's rings have come: where changes since a snapshot taken now start.</summary>
+    internal TrackMark[] Marks() => _classes.Select(c => c.Mark).ToArray();
 
     private void RefillPool()
     {
@@ -85,50 +95,5 @@ public sealed partial class PradaDetector
         }
 
         _pool.Refill(values);
-    }
-
-    /// <summary>A class's track: its ring of points (in storage order, with the next slot to replace), threshold, growing-set sums and distance window.</summary>
-    private sealed partial class ClassTrack
-    {
-        public int Capacity => capacity;
-
-        public void WriteTo(SnapshotWriter writer)
-        {
-            writer.WriteInt32(Count);
-            writer.WriteInt32(_next);
-            writer.WriteDouble(Threshold);
-            writer.WriteInt64(_growingCount);
-            writer.WriteDouble(_growingSum);
-            writer.WriteDouble(_growingSumOfSquares);
-            writer.WriteInt64(_distanceTotal);
-            writer.WriteValues(Distances);
-            writer.WriteValues<float>(_points.AsSpan(0, Count * dimensions));
-        }
-
-        public bool ReadFrom(ref SnapshotReader reader)
-        {
-            var count = reader.ReadInt32();
-            var next = reader.ReadInt32();
-            Threshold = reader.ReadDouble();
-            _growingCount = reader.ReadInt64();
-            _growingSum = reader.ReadDouble();
-            _growingSumOfSquares = reader.ReadDouble();
-            _distanceTotal = reader.ReadInt64();
-            // Until the ring is full the next slot is the count; once full, any slot.
-            var fits = count >= 0 && count <= capacity && (count < capacity ? next == count : next >= 0 && next < capacity);
-            if (!reader.Check(fits, $"a growing set of {count} points with its next slot at {next} does not fit {capacity} slots")
-                || !reader.Check(_growingCount >= count && _distanceTotal >= 0, "a class's counters disagree with its growing set"))
-            {
-                return false;
-            }
-
-            Count = count;
-            _next = next;
-            reader.ReadValues(_distances.AsSpan(0, DistanceCount));
-            // Exactly the points held: the next Add grows the storage by the usual doubling.
-            _points = new float[count * dimensions];
-            reader.ReadValues<float>(_points);
-            return !reader.Failed;
-        }
     }
 }

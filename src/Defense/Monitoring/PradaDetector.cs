@@ -1,7 +1,9 @@
+using System.Numerics;
+
 namespace Mirage.Defense.Monitoring;
 
 /// <summary>
-/// PRADA (Juuti et al., EuroS&amp;P 2019) for one client, as ALGORITHMS.md states it. Per predicted
+/// PRADA (Juuti et al., EuroS&amp;P 2019) for one client, as docs/ALGORITHMS.md states it. Per predicted
 /// class: a growing set of query points, a threshold T, and the stream of each query's distance to
 /// its nearest growing-set point. Natural queries give roughly normal distances; synthetic ones (JBDA's
 /// small steps from seeds) do not, which the Shapiro-Wilk test on the pooled stream sees.
@@ -222,13 +224,16 @@ public sealed partial class PradaDetector
         {
             if (_next == _points.Length / dimensions && _points.Length < capacity * dimensions)
             {
-                Array.Resize(ref _points, Math.Min(capacity, Math.Max(16, 2 * _next)) * dimensions);
+                Array.Resize(ref _points, StorageFor(_next + 1) * dimensions);
             }
 
             features.CopyTo(_points.AsSpan(_next * dimensions, dimensions));
             _next = (_next + 1) % capacity;
             Count = Math.Min(Count + 1, capacity);
         }
+
+        /// <summary>Points of storage for a set of <paramref name="points"/>: 16, then doubling, up to the capacity.</summary>
+        private int StorageFor(int points) => Math.Min(capacity, Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)points)));
 
         public void AddGrowingDistance(double d)
         {

@@ -4,7 +4,7 @@ namespace Mirage.Defense.Monitoring;
 
 /// <summary>
 /// The Shapiro-Wilk test of normality, W and its p-value, by Royston's AS R94 (1995) as scipy.stats.shapiro
-/// computes it (ALGORITHMS.md has every constant). Double precision throughout. Royston fitted the p-value for
+/// computes it (docs/ALGORITHMS.md has every constant). Double precision throughout. Royston fitted the p-value for
 /// 3 ≤ n ≤ 5000; larger samples are answered as scipy answers them (same formulas, p less certain), because a
 /// pooled PRADA test of a model with many classes can hold more than 5,000 distances.
 /// </summary>

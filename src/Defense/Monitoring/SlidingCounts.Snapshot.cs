@@ -35,7 +35,7 @@ public sealed partial class SlidingCounts
         ArrayPool<byte>.Shared.Return(narrow);
     }
 
-    /// <summary>Reads a snapshot into this fresh window; false (with the reader's reason) when it does not fit.</summary>
+    /// <summary>Reads a snapshot into this window, replacing what it held; false (with the reader's reason) when it does not fit.</summary>
     internal bool ReadFrom(ref SnapshotReader reader)
     {
         var window = reader.ReadInt32();
@@ -64,6 +64,7 @@ public sealed partial class SlidingCounts
             ArrayPool<byte>.Shared.Return(narrow);
         }
 
+        Array.Clear(_counts);
         foreach (var category in held)
         {
             if (!reader.Check((uint)category < (uint)Categories, $"a window holds category {category} of {Categories}"))

@@ -3,7 +3,7 @@ using Mirage.Interfaces.Operators;
 namespace Mirage.Defense.Perturbation;
 
 /// <summary>
-/// What perturbing cost the answers (ALGORITHMS.md): argmax kept, L1 distance, KL(y‖ỹ) in nats with
+/// What perturbing cost the answers (docs/ALGORITHMS.md): argmax kept, L1 distance, KL(y‖ỹ) in nats with
 /// ỹ clipped at 1e-12. Accumulates over answers; mergeable.
 /// </summary>
 public struct UtilityCost

@@ -25,6 +25,7 @@ public sealed class ClientGrain(
     ClientPersistenceOptions persistence,
     [PersistentState("client", MirageStorage.Name)] IPersistentState<ClientRecord> state,
     [PersistentState("detector", MirageStorage.Name)] IPersistentState<DetectorRecord> detector,
+    [PersistentState("detectorchanges", MirageStorage.Name)] IPersistentState<DetectorRecord> detectorChanges,
     TimeProvider time,
     ILogger<ClientGrain> logger) : Grain, IClientGrain
 {
@@ -118,6 +119,7 @@ public sealed class ClientGrain(
         _detectorFlush?.Dispose();
         _detectorFlush = null;
         await detector.ClearStateAsync();
+        await detectorChanges.ClearStateAsync();
         return Detail();
     }
 
@@ -152,7 +154,7 @@ public sealed class ClientGrain(
         }
 
         var refused = new List<string>();
-        _rate = DetectorSnapshot.Read(detector.State.Bytes, featureSpaces, suspicionOptions, _monitors, refused);
+        _rate = DetectorSnapshot.Read(detector.State.Bytes, detectorChanges.State.Bytes, featureSpaces, suspicionOptions, _monitors, refused);
         if (refused.Count > 0)
         {
             Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
@@ -161,6 +163,11 @@ public sealed class ClientGrain(
         }
     }
 
+    /// <summary>
+    /// Writes what the detectors learned since the last write: their changes against the full blob
+    /// (tens of KB), or a new full blob (up to ~2 MB) when there is none yet for this activation's
+    /// detectors or the changes have grown past a quarter of it. A new full blob empties the changes.
+    /// </summary>
     private async Task WriteDetectorsAsync()
     {
         if (_detectorFlush is null)
@@ -170,10 +177,20 @@ public sealed class ClientGrain(
 
         _detectorFlush.Dispose();
         _detectorFlush = null;
-        detector.State.Bytes = DetectorSnapshot.Write(_rate, _monitors);
         try
         {
+            var changes = DetectorSnapshot.WriteChanges(_rate, _monitors);
+            if (changes is not null && detector.RecordExists && changes.Length <= detector.State.Bytes.Length / 4)
+            {
+                detectorChanges.State.Bytes = changes;
+                await detectorChanges.WriteStateAsync();
+                return;
+            }
+
+            detector.State.Bytes = DetectorSnapshot.WriteFull(_rate, _monitors);
             await detector.WriteStateAsync();
+            detectorChanges.State.Bytes = [];
+            await detectorChanges.WriteStateAsync();
         }
         catch (Exception ex)
         {

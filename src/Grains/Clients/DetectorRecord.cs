@@ -4,8 +4,9 @@ namespace Mirage.Grains.Clients;
 
 /// <summary>
 /// The client's detectors as compact bytes (<see cref="DetectorSnapshot"/>): PRADA's growing sets and
-/// distance windows and the signal windows, per model. Up to a few MB, so it is written less often than
-/// the <see cref="ClientRecord"/> (ClientPersistenceOptions.WriteDetectorEvery) and on deactivation.
+/// distance windows and the signal windows, per model. The grain keeps two: the full blob (up to ~2 MB)
+/// and the changes since it (tens of KB), written at most ClientPersistenceOptions.WriteDetectorEvery
+/// after the detectors learned something, and on deactivation.
 /// </summary>
 public sealed class DetectorRecord : IBinaryGrainState
 {

@@ -1,7 +1,7 @@
 namespace Mirage.Interfaces.Defense;
 
 /// <summary>
-/// An operator's decision that beats the escalation ladder (API.md: PUT .../override). Exactly one of
+/// An operator's decision that beats the escalation ladder (docs/API.md: PUT .../override). Exactly one of
 /// the four is set.
 /// </summary>
 [GenerateSerializer, Immutable]

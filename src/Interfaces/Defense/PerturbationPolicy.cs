@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Mirage.Interfaces.Defense;
 
-/// <summary>How the returned probabilities are perturbed (ALGORITHMS.md names the methods and parameters).</summary>
+/// <summary>How the returned probabilities are perturbed (docs/ALGORITHMS.md names the methods and parameters).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PerturbationMethod>))]
 [TypeConverter(typeof(WireNameEnumConverter<PerturbationMethod>))]
 public enum PerturbationMethod

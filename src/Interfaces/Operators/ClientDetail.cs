@@ -20,7 +20,7 @@ public sealed record ClientDetail : ClientSummary
 [GenerateSerializer, Immutable]
 public sealed record SuspicionPoint(DateTimeOffset At, double Suspicion, int Level);
 
-/// <summary>Every signal normalised to [0, 1] (PRADA's W is its own statistic, see ALGORITHMS.md).</summary>
+/// <summary>Every signal normalised to [0, 1] (PRADA's W is its own statistic, see docs/ALGORITHMS.md).</summary>
 [GenerateSerializer, Immutable]
 public sealed record ClientSignals
 {
@@ -43,6 +43,6 @@ public sealed record ClientSignals
 [GenerateSerializer, Immutable]
 public sealed record PradaSignal(double W, int Samples, double Threshold, bool Flagged, IReadOnlyList<double> RecentDistances, double LowestW = 1);
 
-/// <summary>Utility cost per answered input (ALGORITHMS.md): argmax kept, L1 distance, KL(y‖ỹ) in nats.</summary>
+/// <summary>Utility cost per answered input (docs/ALGORITHMS.md): argmax kept, L1 distance, KL(y‖ỹ) in nats.</summary>
 [GenerateSerializer, Immutable]
 public sealed record UtilityCostSummary(long Answers, double ArgmaxKeptRate, double MeanL1, double MeanKlNats);

@@ -1,6 +1,6 @@
 namespace Mirage.Interfaces.Operators;
 
-/// <summary>One row of the operators' client list (API.md, GET /v1/admin/clients).</summary>
+/// <summary>One row of the operators' client list (docs/API.md, GET /v1/admin/clients).</summary>
 [GenerateSerializer, Immutable]
 public record ClientSummary
 {

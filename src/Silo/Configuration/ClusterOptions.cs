@@ -17,7 +17,7 @@ public sealed class ClusterOptions
     /// <summary>The address other silos reach this one at (Provider "azure"); default loopback.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>How fast a dead silo is declared dead (Provider "azure"; docs/CLUSTER.md).</summary>
+    /// <summary>How fast a dead silo is declared dead (Provider "azure"; docs/DESIGN.md).</summary>
     public MembershipTuning Membership { get; set; } = new();
 
     public string ClusterId { get; set; } = "mirage";

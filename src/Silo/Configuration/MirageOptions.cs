@@ -13,12 +13,6 @@ public sealed class MirageOptions
     /// <summary>Folder of model manifests (models/NAME.json); relative paths are relative to the config file.</summary>
     public string ModelsDirectory { get; set; } = "models";
 
-    /// <summary>Path of libonnxruntime.so.1; empty: MIRAGE_ORT_LIBRARY, then .tools/onnxruntime/.</summary>
-    public string? OnnxRuntimeLibrary { get; set; }
-
-    /// <summary>Try the CUDA execution provider; falls back to CPU (one log line) when it cannot load.</summary>
-    public bool UseCuda { get; set; }
-
     /// <summary>Inputs per predict request at most; more is 413.</summary>
     public int MaxInputsPerRequest { get; set; } = 256;
 

@@ -5,7 +5,7 @@ namespace Mirage.Silo.Hosting;
 
 public static class MirageApis
 {
-    /// <summary>Every HTTP endpoint of API.md.</summary>
+    /// <summary>Every HTTP endpoint of docs/API.md.</summary>
     public static IEndpointRouteBuilder MapMirageApis(this IEndpointRouteBuilder app)
     {
         // Load the models now, so a bad model or a missing library stops start-up instead of the first request.

@@ -3,7 +3,6 @@ using Mirage.Grains.Clients;
 using Mirage.Defense.Escalation;
 using Mirage.Inference;
 using Mirage.Defense.Perturbation;
-using Mirage.Inference.Onnx;
 using Mirage.Defense.Monitoring;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
@@ -57,13 +56,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Detection);
         services.AddSingleton<FeatureSpaces>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.TenantWatch);
-        services.AddSingleton(sp => OnnxEnvironment.Create(
-            sp.GetRequiredService<IOptions<MirageOptions>>().Value.OnnxRuntimeLibrary, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => ModelCatalogLoader.Load(
-            sp.GetRequiredService<IOptions<MirageOptions>>().Value,
-            sp.GetRequiredService<OnnxEnvironment>(),
-            sp.GetRequiredService<PerturbationCatalog>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mirage.Models")));
+        services.AddMirageInference();
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ObservationGate>();

@@ -13,7 +13,7 @@ using Mirage.Silo.Security;
 namespace Mirage.Silo.Http;
 
 /// <summary>
-/// The operators' endpoints (API.md): list, inspect and steer the clients of the operator's own
+/// The operators' endpoints (docs/API.md): list, inspect and steer the clients of the operator's own
 /// tenant. Another tenant's client answers 404, exactly as a client that does not exist.
 /// </summary>
 public static class AdminApi
@@ -123,7 +123,7 @@ public static class AdminApi
 
     public sealed record ClientList(IReadOnlyList<ClientListItem> Clients, int Total);
 
-    /// <summary>A row of the list as API.md shows it (the tenant is implied by the operator's key).</summary>
+    /// <summary>A row of the list as docs/API.md shows it (the tenant is implied by the operator's key).</summary>
     public sealed record ClientListItem(
         string Client, double Suspicion, int Level, string LevelName, long Queries, bool Flagged, DateTimeOffset LastSeen)
     {

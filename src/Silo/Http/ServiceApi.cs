@@ -10,11 +10,11 @@ public static class ServiceApi
     public static IEndpointRouteBuilder MapServiceApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" }));
-        app.MapGet("/readyz", async (ReadinessChecks checks, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (ReadinessChecks checks, ModelCatalog catalog, CancellationToken cancellationToken) =>
         {
             var problems = await checks.RunAsync(cancellationToken);
             return problems.Count == 0
-                ? Results.Ok(new { status = "ready" })
+                ? Results.Ok(new { status = "ready", models = catalog.All.Select(m => new { name = m.Name, device = m.Device }) })
                 : new ApiError(StatusCodes.Status503ServiceUnavailable, "Not ready", string.Join("; ", problems)).ToResult();
         });
         app.MapGet("/metrics", (ModelCatalog catalog, ObservationGate observations) =>
@@ -41,6 +41,12 @@ public static class ServiceApi
         foreach (var model in catalog.All)
         {
             Sample(text, "mirage_inference_rows_total", model.Name, model.Pool.RowsScored);
+        }
+
+        Family(text, "mirage_model_device", "gauge", "1 for the device (cpu, cuda) ONNX Runtime runs each model on.");
+        foreach (var model in catalog.All)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"mirage_model_device{{model=\"{model.Name}\",device=\"{model.Device}\"}} 1\n");
         }
 
         Family(text, "mirage_observations_failed_total", "counter", "Observations that never reached their client's grain (each also logged).");

@@ -10,6 +10,25 @@ namespace Mirage.Defense.Tests.Monitoring;
 /// </summary>
 internal sealed class MonitorQueries
 {
+    /// <summary>The space and classes of <see cref="NaturalThenJbda"/>.</summary>
+    public const int Dimensions = 16;
+
+    public const int Classes = 10;
+
+    public static readonly FeatureProjection Space = FeatureProjection.Identity(Dimensions);
+
+    /// <summary>
+    /// Small bounds, so a 3,000-query stream fills every growing set (10 points a class), wraps every
+    /// distance window and the monitor's windows, and reaches the volume rule's range.
+    /// </summary>
+    public static readonly SuspicionOptions Bounded = new()
+    {
+        Window = 100,
+        VolumeFrom = 1_000,
+        VolumeFull = 2_500,
+        Prada = new PradaOptions { GrowingSetCapacity = 100, DistanceWindow = 40, RecentDistances = 20 },
+    };
+
     private readonly float[][] _inputs;
     private readonly float[][] _posteriors;
 
@@ -27,6 +46,14 @@ internal sealed class MonitorQueries
     }
 
     public int Count => _inputs.Length;
+
+    /// <summary>1,500 natural queries, then 1,500 JBDA-like steps from 20 seeds: a benign start, then an attack that gets flagged.</summary>
+    public static MonitorQueries NaturalThenJbda()
+    {
+        var streams = new SyntheticStreams(seed: 3, Dimensions, Classes);
+        var natural = Enumerable.Range(0, 1_500).Select(_ => streams.Natural()).ToList();
+        return new MonitorQueries([.. natural, .. streams.Jbda(seeds: 20, queries: 1_500)], Classes, seed: 4);
+    }
 
     public void Observe(ClientMonitor monitor, int query) => monitor.Observe(_inputs[query], _posteriors[query], 1);
 

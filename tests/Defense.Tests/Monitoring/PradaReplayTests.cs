@@ -6,7 +6,7 @@ namespace Mirage.Defense.Tests.Monitoring;
 
 /// <summary>
 /// Replays streams through the detector and compares every step with lab/fixtures/prada_replay.py,
-/// an independent, unbounded reading of ALGORITHMS.md that uses scipy's Shapiro-Wilk.
+/// an independent, unbounded reading of docs/ALGORITHMS.md that uses scipy's Shapiro-Wilk.
 /// </summary>
 public sealed class PradaReplayTests
 {

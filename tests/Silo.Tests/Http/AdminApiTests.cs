@@ -128,7 +128,7 @@ public sealed class AdminApiTests(SiloFixture silo) : IClassFixture<SiloFixture>
         return outputs.Select(o => o!["probabilities"]!.AsArray().Select(p => (double)p!).ToArray()).ToArray();
     }
 
-    /// <summary>ALGORITHMS.md's reverse sigmoid written out plainly.</summary>
+    /// <summary>docs/ALGORITHMS.md's reverse sigmoid written out plainly.</summary>
     private static double[] ReverseSigmoidReference(double[] y, double beta, double gamma)
     {
         var perturbed = y.Select(v =>

@@ -5,6 +5,7 @@ internal enum SnapshotKind : byte
 {
     ClientMonitor = 1,
     RateMeter = 2,
+    ClientMonitorChanges = 3,
 }
 
 /// <summary>

@@ -31,6 +31,9 @@ internal ref struct SnapshotReader
         return whyNot is null;
     }
 
+    /// <summary>The checksum a snapshot ends with (call after <see cref="TryOpen"/> accepted it).</summary>
+    public static ulong ChecksumOf(ReadOnlySpan<byte> data) => BinaryPrimitives.ReadUInt64LittleEndian(data[^SnapshotFormat.TrailerBytes..]);
+
     public byte ReadByte() => Take(1)[0];
 
     public bool ReadBoolean()
@@ -118,8 +121,7 @@ internal ref struct SnapshotReader
             return $"the snapshot has format version {data[5]}; this build reads version {SnapshotFormat.Version}";
         }
 
-        var stored = BinaryPrimitives.ReadUInt64LittleEndian(data[^SnapshotFormat.TrailerBytes..]);
-        return XxHash3.HashToUInt64(data[..^SnapshotFormat.TrailerBytes]) == stored
+        return XxHash3.HashToUInt64(data[..^SnapshotFormat.TrailerBytes]) == ChecksumOf(data)
             ? null
             : $"the checksum of the {data.Length} bytes does not match: the snapshot is truncated or corrupt";
     }

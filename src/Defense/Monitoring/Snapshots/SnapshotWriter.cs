@@ -76,12 +76,14 @@ internal sealed class SnapshotWriter
         }
     }
 
-    /// <summary>Ends the snapshot with the hash of everything written.</summary>
-    public void Finish()
+    /// <summary>Ends the snapshot with the hash of everything written; answers that hash, the snapshot's identity.</summary>
+    public ulong Finish()
     {
+        var checksum = _hash.GetCurrentHashAsUInt64();
         var span = _output.GetSpan(SnapshotFormat.TrailerBytes);
-        BinaryPrimitives.WriteUInt64LittleEndian(span, _hash.GetCurrentHashAsUInt64());
+        BinaryPrimitives.WriteUInt64LittleEndian(span, checksum);
         _output.Advance(SnapshotFormat.TrailerBytes);
+        return checksum;
     }
 
     private void WriteSwapped(ReadOnlySpan<byte> bytes, int elementSize)

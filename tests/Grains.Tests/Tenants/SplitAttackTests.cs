@@ -1,0 +1,112 @@
+using Microsoft.Extensions.DependencyInjection;
+using Mirage.Grains.Tests.TestSupport;
+using Mirage.Interfaces.Clients;
+using Mirage.Interfaces.Defense;
+using Mirage.Interfaces.Inference;
+using Mirage.Interfaces.Tenants;
+using Mirage.Tests.Shared;
+using Orleans.TestingHost;
+
+namespace Mirage.Grains.Tests.Tenants;
+
+/// <summary>
+/// An attack split over ten young keys, through the real model and grains: each key sends too few
+/// queries for its own detector, so only the tenant grain's pooled watch can catch it, and it must
+/// raise every key involved. A benign stream split the same way must raise none.
+/// </summary>
+public sealed class SplitAttackTests(SplitAttackTests.Fixture fixture) : IClassFixture<SplitAttackTests.Fixture>
+{
+    private const int Requests = 60;
+    private const int RowsPerRequest = 10;
+    private static readonly string[] Keys = Enumerable.Range(1, 10).Select(i => $"split-{i}").ToArray();
+
+    [Fact]
+    public async Task A_jbda_style_stream_split_over_ten_keys_is_caught_by_the_tenant_and_every_key_raised()
+    {
+        const string tenant = "attacked";
+        var random = new Random(21);
+        var set = FashionMnist.Test.Skip(5000).Take(100).Select(x => x.ToArray()).ToList();
+        var queue = new Queue<float[]>(set);
+        for (var request = 0; request < Requests; request++)
+        {
+            if (queue.Count == 0)
+            {
+                // A JBDA round: every image of the set steps by 0.1 in a random sign direction (what a
+                // substitute's gradient sign looks like from the outside).
+                var round = set.Select(x => x.Select(v => Math.Clamp(v + 0.1f * (random.Next(2) * 2 - 1), 0f, 1f)).ToArray()).ToList();
+                set.AddRange(round);
+                round.ForEach(queue.Enqueue);
+            }
+
+            await SendAsync(tenant, Keys[request % Keys.Length], Enumerable.Range(0, RowsPerRequest).Select(_ => queue.Dequeue()).ToArray());
+        }
+
+        var status = await Eventually.Until(fixture.Tenant(tenant).GetStatusAsync, s => s.RaisedClients.Count == Keys.Length);
+        Assert.Equal(Keys.Order(StringComparer.Ordinal), status.RaisedClients);
+        Assert.True(status.PooledFlagged);
+        foreach (var key in Keys)
+        {
+            var detail = await Eventually.Until(fixture.Client(tenant, key).GetDetailAsync, d => d.LevelName == "attack");
+            Assert.True(detail.Signals.SplitAttack, $"{key}: {detail}");
+            Assert.Equal("attack", detail.LevelName);
+            Assert.Equal(Requests / Keys.Length * RowsPerRequest, detail.Queries);
+            // The key's own PRADA never ran a test (W stays 1): the tenant's watch caught it.
+            Assert.Equal(1.0, detail.Signals.Prada?.W);
+        }
+    }
+
+    [Fact]
+    public async Task The_same_volume_of_benign_test_images_split_over_ten_keys_raises_nobody()
+    {
+        // Guards against a tenant watch that raises whatever reaches it.
+        const string tenant = "benign";
+        var random = new Random(3);
+        var images = FashionMnist.Test.Skip(7000).Take(Requests * RowsPerRequest).OrderBy(_ => random.Next()).ToArray();
+        for (var request = 0; request < Requests; request++)
+        {
+            await SendAsync(tenant, Keys[request % Keys.Length], images.Skip(request * RowsPerRequest).Take(RowsPerRequest).ToArray());
+        }
+
+        var status = await Eventually.Until(fixture.Tenant(tenant).GetStatusAsync, s => s.Observed >= Requests * RowsPerRequest);
+        Assert.Equal(Requests * RowsPerRequest, status.Observed);
+        Assert.Empty(status.RaisedClients);
+        Assert.False(status.PooledFlagged);
+        foreach (var key in Keys)
+        {
+            var detail = await fixture.Client(tenant, key).GetDetailAsync();
+            Assert.Equal((false, 0), (detail.Signals.SplitAttack, detail.Level));
+        }
+    }
+
+    /// <summary>What the silo's predict path does: score on the local inference grain, then tell the client's grain.</summary>
+    private async Task SendAsync(string tenant, string client, float[][] images)
+    {
+        var inputs = images.SelectMany(x => x).ToArray();
+        var grains = fixture.SiloGrains;
+        using var result = await grains.GetGrain<IInferenceGrain>(FashionMnistModel.Name)
+            .ScoreAsync(new ScoreRequest(inputs, images.Length, PerturbationPolicy.None));
+        await grains.GetGrain<IClientGrain>(ClientGrainKey.Of(tenant, client)).ObserveAsync(new QueryObservation
+        {
+            Model = FashionMnistModel.Name, Rows = result.Rows, InputLength = FashionMnist.Pixels, Classes = result.Classes,
+            Inputs = inputs, Probabilities = result.Original.ToArray(), Answered = result.Answered.ToArray(), At = DateTimeOffset.UtcNow,
+        });
+    }
+
+    /// <summary>One silo serving the real model, with the default detection, tenant watch, ladder and cadence.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public InProcessTestCluster Cluster { get; private set; } = null!;
+
+        /// <summary>The silo's own grain factory, as its HTTP handlers use it (calls start on that silo).</summary>
+        public IGrainFactory SiloGrains => Cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
+
+        public ITenantGrain Tenant(string name) => Cluster.Client.GetGrain<ITenantGrain>(name);
+
+        public IClientGrain Client(string tenant, string client) => Cluster.Client.GetGrain<IClientGrain>(ClientGrainKey.Of(tenant, client));
+
+        public async Task InitializeAsync() =>
+            Cluster = await MirageCluster.StartAsync(new MirageClusterSettings { Models = FashionMnistModel.Catalog });
+
+        public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    }
+}
