@@ -46,6 +46,7 @@ internal static class MirageCommandLine
         root.Subcommands.Add(PredictCommand());
         root.Subcommands.Add(LoadCommand());
         root.Subcommands.Add(ClientsCommand());
+        root.Subcommands.Add(ClusterCommand.Build());
         return root;
     }
 

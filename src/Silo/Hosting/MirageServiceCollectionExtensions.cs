@@ -59,6 +59,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ObservationGate>();
         builder.AddMirageSecurity();
+        services.AddGrainCallResilience(builder.Configuration);
         return builder.UseMirageSilo(Path.GetDirectoryName(configFile)!);
     }
 }

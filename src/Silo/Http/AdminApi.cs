@@ -39,7 +39,7 @@ public static class AdminApi
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, string? sort, string? limit, string? offset)
+        HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, GrainCallResilience resilience, string? sort, string? limit, string? offset)
     {
         var caller = ApiPrincipal.Required(context);
         if (!ClientSortNames.TryParse(sort ?? "suspicion", out var order))
@@ -53,13 +53,15 @@ public static class AdminApi
             return ApiError.BadRequest("limit must be a whole number between 1 and 1000 and offset a whole number of at least 0.").ToResult();
         }
 
-        var page = await grains.GetGrain<ITenantGrain>(caller.Tenant).ListClientsAsync(order, pageSize, skip);
+        var page = await resilience.RepeatableAsync(
+            (Grain: grains.GetGrain<ITenantGrain>(caller.Tenant), Order: order, Limit: pageSize, Offset: skip),
+            static s => s.Grain.ListClientsAsync(s.Order, s.Limit, s.Offset), context.RequestAborted);
         return TypedResults.Ok(new ClientList(page.Clients.Select(ClientListItem.Of).ToList(), page.Total));
     }
 
     private static async Task<IResult> PutOverrideAsync(
         string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains,
-        EscalationLadders ladders)
+        EscalationLadders ladders, GrainCallResilience resilience)
     {
         if (Authorize(client, context, keys, out var caller) is { } denied)
         {
@@ -98,7 +100,9 @@ public static class AdminApi
         }
 
         var grain = grains.GetGrain<IClientGrain>(ClientGrainKey.Of(caller.Tenant, client));
-        return TypedResults.Ok(await grain.SetOverrideAsync(requested));
+        // Setting the same override twice is setting it once: repeatable.
+        return TypedResults.Ok(await resilience.RepeatableAsync(
+            (Grain: grain, Override: requested), static s => s.Grain.SetOverrideAsync(s.Override), context.RequestAborted));
     }
 
     private static async Task<IResult> WithClientAsync(
@@ -109,7 +113,10 @@ public static class AdminApi
             return denied.ToResult();
         }
 
-        return TypedResults.Ok(await action(grains.GetGrain<IClientGrain>(ClientGrainKey.Of(caller.Tenant, client))));
+        // Every action here (read, clear the override, reset) ends in the same state when repeated.
+        var resilience = context.RequestServices.GetRequiredService<GrainCallResilience>();
+        return TypedResults.Ok(await resilience.RepeatableAsync(
+            grains.GetGrain<IClientGrain>(ClientGrainKey.Of(caller.Tenant, client)), action, context.RequestAborted));
     }
 
     private static ApiError? Authorize(string client, HttpContext context, ApiKeyDirectory keys, out ApiPrincipal caller)

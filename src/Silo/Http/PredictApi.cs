@@ -31,6 +31,7 @@ public static class PredictApi
         ModelCatalog catalog,
         IGrainFactory grains,
         ObservationGate observations,
+        GrainCallResilience resilience,
         IOptions<MirageOptions> options,
         TimeProvider time,
         ILogger<PredictLog> logger)
@@ -71,7 +72,7 @@ public static class PredictApi
         try
         {
             var grain = grains.GetGrain<IClientGrain>(clientKey);
-            var defense = await grain.GetDefenseAsync();
+            var defense = await resilience.RepeatableAsync(grain, static g => g.GetDefenseAsync(), context.RequestAborted);
             if (defense.Blocks)
             {
                 return new ApiError(StatusCodes.Status403Forbidden, "Forbidden",
@@ -87,13 +88,17 @@ public static class PredictApi
             }
 
             slotTaken = true;
-            var result = await grains.GetGrain<IInferenceGrain>(served.Name).ScoreAsync(new ScoreRequest(inputs, rows, defense.Policy), context.RequestAborted);
+            // Scored and observed at most once: retried only when the grain certainly never got the call.
+            var result = await resilience.OnceAsync(
+                (Grain: grains.GetGrain<IInferenceGrain>(served.Name), Request: new ScoreRequest(inputs, rows, defense.Policy), Aborted: context.RequestAborted),
+                static s => s.Grain.ScoreAsync(s.Request, s.Aborted), context.RequestAborted);
             var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
             inputsOwned = false;
             slotTaken = false;
             // Awaited by nobody on the response path: the gate frees the slot when the grain has learned
             // from it, and logs and counts it if it never gets there.
-            observations.Track(clientKey, grain.ObserveAsync(observation));
+            observations.Track(clientKey, resilience.OnceAsync(
+                (Grain: grain, Observation: observation), static s => s.Grain.ObserveAsync(s.Observation), CancellationToken.None).AsTask());
             return new PredictResponse(served.Name, result);
         }
         catch (InferenceOverloadedException)
