@@ -88,7 +88,9 @@ def benign_batches(first):
 
 
 def requests_served(silo):
-    with urllib.request.urlopen(f"http://127.0.0.1:808{silo}/metrics", timeout=5) as response:
+    # /metrics is for the platform's admins (config/cluster.json's public demo admin key).
+    request = urllib.request.Request(f"http://127.0.0.1:808{silo}/metrics", headers={"Authorization": "Bearer demo-admin"})
+    with urllib.request.urlopen(request, timeout=5) as response:
         for line in response.read().decode().splitlines():
             if line.startswith("mirage_inference_requests_total"):
                 return float(line.split()[-1])
