@@ -6,7 +6,7 @@ using Mirage.Silo.Http;
 namespace Mirage.Silo.Security;
 
 /// <summary>
-/// Turns the policies' verdicts into API.md's problems: no key or an unknown one is 401 with
+/// Turns the policies' verdicts into docs/API.md's problems: no key or an unknown one is 401 with
 /// WWW-Authenticate, a key of the wrong role 403 naming the role the endpoint needs.
 /// </summary>
 public sealed class ApiAuthorizationResults : IAuthorizationMiddlewareResultHandler

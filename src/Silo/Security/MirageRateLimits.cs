@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Mirage.Silo.Security;
 
 /// <summary>
-/// ASP.NET Core's rate limiter, set up for API.md: every signed-in key has a token bucket (its rate and
+/// ASP.NET Core's rate limiter, set up for docs/API.md: every signed-in key has a token bucket (its rate and
 /// burst, all endpoints), and predictions of a tenant share a concurrency limit, so one tenant's flood
 /// waits in its own queue instead of filling the shared inference queue that every tenant needs.
 /// </summary>
