@@ -23,7 +23,7 @@ start_build() { # checkout
   if curl -s -o /dev/null "$url/healthz"; then echo "something already answers on $url; set PORT" >&2; exit 1; fi
   rm -f "$store"/bench.db*
   (cd "$1" && exec dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --urls "$url" \
-    "--Mirage:Storage:SqlitePath=$store/bench.db" --Mirage:Cluster:SiloPort=0 --Mirage:Cluster:GatewayPort=0 "${clean[@]}") >/tmp/mirage-ab-silo.log 2>&1 &
+    "--Mirage:Storage:SqlitePath=$store/bench.db" --Mirage:Cluster:SiloPort=0 --Mirage:Cluster:GatewayPort=0 "${unlimited[@]}" "${clean[@]}") >/tmp/mirage-ab-silo.log 2>&1 &
   silo=$!
   for _ in $(seq 150); do
     kill -0 "$silo" 2>/dev/null || break

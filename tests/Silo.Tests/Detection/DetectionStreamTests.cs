@@ -23,24 +23,13 @@ public sealed class DetectionStreamTests(ITestOutputHelper output) : IDisposable
     public async Task A_jbda_style_client_is_flagged_within_300_queries()
     {
         var client = _silo.ClientWithKey("key-jbda");
-        var random = new Random(5);
-        var set = FashionMnist.Test.Take(100).Select(x => x.ToArray()).ToList();
+        var stream = new JbdaStream(seed: 5);
         var sent = 0;
         int? flaggedAt = null;
-        var queue = new Queue<float[]>(set);
         int? escalatedAt = null;
         while (sent < 600 && escalatedAt is null)
         {
-            if (queue.Count == 0)
-            {
-                // A JBDA round: every image of the set gets a step of 0.1 in a random sign direction
-                // (the substitute's gradient sign, which needs no model of its own to look the same).
-                var round = set.Select(x => x.Select(v => Math.Clamp(v + 0.1f * (random.Next(2) * 2 - 1), 0f, 1f)).ToArray()).ToList();
-                set.AddRange(round);
-                round.ForEach(queue.Enqueue);
-            }
-
-            var batch = Enumerable.Range(0, Math.Min(10, queue.Count)).Select(_ => queue.Dequeue()).ToArray();
+            var batch = stream.Next(10);
             (await client.PostAsync(Predict, JsonContent.Create(new { inputs = batch }))).EnsureSuccessStatusCode();
             sent += batch.Length;
             var detail = await DetailWhenCaughtUp("jbda", sent);
@@ -120,20 +109,11 @@ public sealed class DetectionStreamTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_jbda_attack_split_over_10_keys_is_caught_by_the_tenant_and_every_key_raised()
     {
-        var random = new Random(21);
-        var set = FashionMnist.Test.Skip(5000).Take(100).Select(x => x.ToArray()).ToList();
-        var queue = new Queue<float[]>(set);
+        var stream = new JbdaStream(seed: 21, skip: 5000);
         var keys = Split.Select(name => _silo.ClientWithKey($"key-{name}")).ToArray();
         for (var request = 0; request < 60; request++)
         {
-            if (queue.Count == 0)
-            {
-                var round = set.Select(x => x.Select(v => Math.Clamp(v + 0.1f * (random.Next(2) * 2 - 1), 0f, 1f)).ToArray()).ToList();
-                set.AddRange(round);
-                round.ForEach(queue.Enqueue);
-            }
-
-            var batch = Enumerable.Range(0, 10).Select(_ => queue.Dequeue()).ToArray();
+            var batch = stream.Next(10);
             (await keys[request % keys.Length].PostAsync(Predict, JsonContent.Create(new { inputs = batch }))).EnsureSuccessStatusCode();
         }
 
