@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything the tests need (PostgreSQL, Azurite, nginx, the lab's Python packages; NuGet brings ONNX Runtime),
+# Installs everything the tests need (Azurite, nginx, the lab's Python packages; NuGet brings ONNX Runtime),
 # then runs every test project and the lab's smoke test. Idempotent; needs root for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,11 +7,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 bash scripts/setup.sh
 bash lab/setup.sh
-# The storage tests use a real PostgreSQL and Azurite (npm, into .tools/azurite); their fixtures start
-# them too (Azurite on its own ports), this installs Azurite and warms PostgreSQL up.
-bash scripts/postgres.sh start >/dev/null
+# The storage tests use a real Azurite (npm, into .tools/azurite); their fixtures start it too (on its
+# own ports), this installs it.
 bash scripts/azurite.sh start 10310 >/dev/null
-trap 'bash scripts/postgres.sh stop >/dev/null 2>&1 || true; bash scripts/azurite.sh stop 10310 >/dev/null 2>&1 || true' EXIT
+trap 'bash scripts/azurite.sh stop 10310 >/dev/null 2>&1 || true' EXIT
 
 results=$(mktemp -d)
 status=0

@@ -15,8 +15,6 @@ namespace Mirage.Benchmarks.Storage;
 /// </summary>
 internal sealed class BenchmarkSilo : IAsyncDisposable
 {
-    public const string PostgresServer = "Host=127.0.0.1;Port=55432;Username=postgres";
-
     // Azurite of `bash scripts/azurite.sh start`: the development account on ports 10000-10002.
     private const string Azurite = "UseDevelopmentStorage=true";
     private const string StorageName = "bench";
@@ -27,8 +25,8 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
 
     public IGrainStorage Storage => _host.Services.GetRequiredKeyedService<IGrainStorage>(StorageName);
 
-    /// <summary>A started silo with <paramref name="provider"/> ("sqlite" in <paramref name="folder"/>, "postgres" on <paramref name="database"/>, "azureblob" in <paramref name="container"/>).</summary>
-    public static async Task<BenchmarkSilo> StartAsync(string provider, string folder, string database, string container)
+    /// <summary>A started silo with <paramref name="provider"/> ("sqlite" in <paramref name="folder"/>, "azureblob" in <paramref name="container"/>).</summary>
+    public static async Task<BenchmarkSilo> StartAsync(string provider, string folder, string container)
     {
         var host = new HostBuilder()
             .UseOrleans(silo =>
@@ -37,7 +35,6 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
                 _ = provider switch
                 {
                     "sqlite" => silo.AddSqliteGrainStorage(StorageName, options => options.Path = Path.Combine(folder, "grains.db")),
-                    "postgres" => silo.AddPostgresGrainStorage(StorageName, options => options.ConnectionString = $"{PostgresServer};Database={database}"),
                     "azureblob" => silo.AddMirageGrainStateSerializer(StorageName).AddAzureBlobGrainStorage(StorageName, options =>
                     {
                         options.BlobServiceClient = new BlobServiceClient(Azurite);
@@ -55,7 +52,7 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
         {
             host.Dispose();
             throw new InvalidOperationException(
-                $"The {provider} storage did not start ({ex.Message}); PostgreSQL needs `bash scripts/postgres.sh start`, Azure Blob `bash scripts/azurite.sh start`.", ex);
+                $"The {provider} storage did not start ({ex.Message}); Azure Blob needs `bash scripts/azurite.sh start`.", ex);
         }
 
         return new BenchmarkSilo(host);

@@ -1,10 +1,8 @@
-using System.Data.Common;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Mirage.Grains.Clients;
 using Mirage.Grains.Storage;
 using Mirage.Silo.Storage.Serialization;
-using Npgsql;
 using Orleans;
 using Orleans.Runtime;
 
@@ -15,8 +13,8 @@ namespace Mirage.Benchmarks.Storage;
 /// on activation, through Orleans' IGrainStorage as a silo holds it, with Mirage's grain-state
 /// serializer. States: the 16.7 KB client record of <see cref="ObservedClient"/> (JSON), and a
 /// detector snapshot of 300 KB and of 2 MB (raw bytes). Each call takes the next of 16 stored grains on
-/// its current ETag. "postgres" needs `bash scripts/postgres.sh start` (port 55432, fsync off),
-/// "azureblob" `bash scripts/azurite.sh start` (Azurite on 10000-10002); both fail when unreachable.
+/// its current ETag. "azureblob" needs `bash scripts/azurite.sh start` (Azurite on 10000-10002) and fails
+/// when it is unreachable. (PostgreSQL was measured too, until its provider went: docs/PERFORMANCE.md.)
 /// </summary>
 [MemoryDiagnoser]
 public class StorageWriteBenchmarks
@@ -29,11 +27,10 @@ public class StorageWriteBenchmarks
     private IGrainState<ClientRecord>[] _records = [];
     private IGrainState<DetectorSnapshot>[] _snapshots = [];
     private string _folder = "";
-    private string _database = "";
     private string _container = "";
     private int _next;
 
-    [Params("sqlite", "postgres", "azureblob")]
+    [Params("sqlite", "azureblob")]
     public string Provider { get; set; } = "sqlite";
 
     [Params("record-16.7KB", "binary-300KB", "binary-2MB")]
@@ -49,9 +46,8 @@ public class StorageWriteBenchmarks
     private async Task SetupAsync()
     {
         _folder = BenchmarkSilo.TemporaryDirectory();
-        _database = Provider == "postgres" ? await CreateDatabaseAsync() : "";
         _container = $"mirage-bench-{Guid.NewGuid():N}";
-        _silo = await BenchmarkSilo.StartAsync(Provider, _folder, _database, _container);
+        _silo = await BenchmarkSilo.StartAsync(Provider, _folder, _container);
 
         var serializer = new MirageGrainStateSerializer();
         var record = serializer.Deserialize<ClientRecord>(new BinaryData(ObservedClient.Record()))!;
@@ -87,11 +83,6 @@ public class StorageWriteBenchmarks
 
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
-        if (_database.Length > 0)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-        }
     }
 
     [Benchmark]
@@ -113,31 +104,6 @@ public class StorageWriteBenchmarks
     }
 
     private int Next() => _next = (_next + 1) % Grains;
-
-    /// <summary>A fresh database per run, so runs never see each other's rows or dead tuples.</summary>
-    private static async Task<string> CreateDatabaseAsync()
-    {
-        var database = $"mirage_bench_{Guid.NewGuid():N}";
-        try
-        {
-            await ExecuteAsync($"CREATE DATABASE {database}");
-        }
-        catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException)
-        {
-            throw new InvalidOperationException(
-                $"PostgreSQL is not reachable at {BenchmarkSilo.PostgresServer} ({ex.Message}); start it with `bash scripts/postgres.sh start`.", ex);
-        }
-
-        return database;
-    }
-
-    private static async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection($"{BenchmarkSilo.PostgresServer};Database=postgres");
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     /// <summary>The detector's snapshot as the client grain stores it: bytes.</summary>
     public sealed class DetectorSnapshot : IBinaryGrainState

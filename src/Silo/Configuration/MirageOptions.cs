@@ -38,19 +38,16 @@ public sealed class MirageOptions
 }
 
 /// <summary>
-/// Where grain state lives: one SQLite file (the embedded default), PostgreSQL, or the blobs of the
+/// Where grain state lives: one SQLite file (the embedded default) or the blobs of the
 /// cluster's Azure Storage account (Provider "azure", with Mirage:Cluster:AzureStorage).
 /// </summary>
 public sealed class StorageOptions
 {
-    /// <summary>"sqlite", "postgres" or "azure".</summary>
+    /// <summary>"sqlite" or "azure".</summary>
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>The SQLite file; relative paths are relative to the config file.</summary>
     public string SqlitePath { get; set; } = "../data/mirage.db";
-
-    /// <summary>The Npgsql connection string, for Provider "postgres".</summary>
-    public string? Postgres { get; set; }
 }
 
 public sealed class TenantOptions

@@ -43,12 +43,9 @@ public static class SiloHosting
             case "sqlite":
                 silo.AddSqliteGrainStorage(MirageStorage.Name, sqlite => sqlite.Path = storage.SqlitePath);
                 break;
-            case "postgres":
-                silo.AddPostgresGrainStorage(MirageStorage.Name, postgres => postgres.ConnectionString = storage.Postgres ?? "");
-                break;
             default:
                 throw new OptionsValidationException(nameof(MirageOptions.Storage), typeof(StorageOptions),
-                    [$"Mirage:Storage:Provider \"{storage.Provider}\" is unknown; use \"sqlite\", \"postgres\" or \"azure\"."]);
+                    [$"Mirage:Storage:Provider \"{storage.Provider}\" is unknown; use \"sqlite\" or \"azure\"."]);
         }
     }
 }
