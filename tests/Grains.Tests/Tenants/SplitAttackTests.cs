@@ -24,21 +24,10 @@ public sealed class SplitAttackTests(SplitAttackTests.Fixture fixture) : IClassF
     public async Task A_jbda_style_stream_split_over_ten_keys_is_caught_by_the_tenant_and_every_key_raised()
     {
         const string tenant = "attacked";
-        var random = new Random(21);
-        var set = FashionMnist.Test.Skip(5000).Take(100).Select(x => x.ToArray()).ToList();
-        var queue = new Queue<float[]>(set);
+        var stream = new JbdaStream(seed: 21, skip: 5000);
         for (var request = 0; request < Requests; request++)
         {
-            if (queue.Count == 0)
-            {
-                // A JBDA round: every image of the set steps by 0.1 in a random sign direction (what a
-                // substitute's gradient sign looks like from the outside).
-                var round = set.Select(x => x.Select(v => Math.Clamp(v + 0.1f * (random.Next(2) * 2 - 1), 0f, 1f)).ToArray()).ToList();
-                set.AddRange(round);
-                round.ForEach(queue.Enqueue);
-            }
-
-            await SendAsync(tenant, Keys[request % Keys.Length], Enumerable.Range(0, RowsPerRequest).Select(_ => queue.Dequeue()).ToArray());
+            await SendAsync(tenant, Keys[request % Keys.Length], stream.Next(RowsPerRequest));
         }
 
         var status = await Eventually.Until(fixture.Tenant(tenant).GetStatusAsync, s => s.RaisedClients.Count == Keys.Length);

@@ -1,3 +1,4 @@
+using Mirage.Tests.Shared;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,13 +1,12 @@
-using Mirage.Tests.Shared;
 
-namespace Mirage.Silo.Tests.Detection;
+namespace Mirage.Tests.Shared;
 
 /// <summary>
 /// A JBDA-style query stream: 100 seed test images, then rounds in which every image of the set gets a
 /// step of 0.1 in a random sign direction (the substitute's gradient sign, which needs no model of its
 /// own to look the same), so the set doubles each round. Seeded: every run sends the same queries.
 /// </summary>
-internal sealed class JbdaStream(int seed, int skip = 0)
+public sealed class JbdaStream(int seed, int skip = 0)
 {
     private readonly Random _random = new(seed);
     private readonly List<float[]> _set = FashionMnist.Test.Skip(skip).Take(100).Select(x => x.ToArray()).ToList();
