@@ -74,6 +74,16 @@ public sealed class ClientGrain(
     {
         try
         {
+            // Refused before anything is counted or learned, so the record stays writable and the
+            // operator's endpoints keep working; the silo counts the failed observation.
+            if (ObservationCheck.Problem(observation) is { } problem)
+            {
+                logger.LogWarning("Client {Tenant}/{Client}: an observation of model {Model} was refused: {Problem}",
+                    Record.Tenant, Record.Client, observation.Model, problem);
+                throw new ArgumentException(
+                    $"Client {Record.Tenant}/{Record.Client} refused an observation of model {observation.Model}: {problem}.", nameof(observation));
+            }
+
             Learn(observation);
         }
         finally

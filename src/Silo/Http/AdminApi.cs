@@ -2,6 +2,7 @@ using System.Text.Json;
 using Mirage.Defense.Escalation;
 using Mirage.Inference;
 using Mirage.Defense.Perturbation;
+using Mirage.Interfaces.Audit;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
@@ -14,7 +15,8 @@ namespace Mirage.Silo.Http;
 
 /// <summary>
 /// The operators' endpoints (docs/API.md): list, inspect and steer the clients of the operator's own
-/// tenant. Another tenant's client answers 404, exactly as a client that does not exist.
+/// tenant. Another tenant's client answers 404, exactly as a client that does not exist. Every change
+/// (override, clear, reset) is recorded in the tenant's audit log (<see cref="AuditApi"/>).
 /// </summary>
 public static class AdminApi
 {
@@ -31,10 +33,11 @@ public static class AdminApi
         admin.MapGet("/{client}", (string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains) =>
             WithClientAsync(client, context, keys, grains, grain => grain.GetDetailAsync()));
         admin.MapPut("/{client}/override", PutOverrideAsync);
-        admin.MapDelete("/{client}/override", (string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains) =>
-            WithClientAsync(client, context, keys, grains, grain => grain.SetOverrideAsync(null)));
-        admin.MapPost("/{client}/reset", (string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains) =>
-            WithClientAsync(client, context, keys, grains, grain => grain.ResetAsync()));
+        admin.MapDelete("/{client}/override", (string client, HttpContext context, ApiKeyDirectory keys) =>
+            AuditedAsync(client, context, keys, AuditAction.ClearOverride, static grain => grain.SetOverrideAsync(null)));
+        admin.MapPost("/{client}/reset", (string client, HttpContext context, ApiKeyDirectory keys) =>
+            AuditedAsync(client, context, keys, AuditAction.Reset, static grain => grain.ResetAsync()));
+        app.MapAuditApi();
         return app;
     }
 
@@ -48,7 +51,7 @@ public static class AdminApi
         }
 
         // Parsed here rather than bound as int?, so "limit=abc" gets this detail instead of the binder's, which names .NET types.
-        if (!TryParseCount(limit, 50, out var pageSize) || !TryParseCount(offset, 0, out var skip) || pageSize is < 1 or > 1000 || skip < 0)
+        if (!AdminQuery.TryParseCount(limit, 50, out var pageSize) || !AdminQuery.TryParseCount(offset, 0, out var skip) || pageSize is < 1 or > 1000 || skip < 0)
         {
             return ApiError.BadRequest("limit must be a whole number between 1 and 1000 and offset a whole number of at least 0.").ToResult();
         }
@@ -59,9 +62,7 @@ public static class AdminApi
         return TypedResults.Ok(new ClientList(page.Clients.Select(ClientListItem.Of).ToList(), page.Total));
     }
 
-    private static async Task<IResult> PutOverrideAsync(
-        string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains,
-        EscalationLadders ladders, GrainCallResilience resilience)
+    private static async Task<IResult> PutOverrideAsync(string client, HttpContext context, ApiKeyDirectory keys, EscalationLadders ladders)
     {
         if (Authorize(client, context, keys, out var caller) is { } denied)
         {
@@ -99,11 +100,15 @@ public static class AdminApi
             return ApiError.BadRequest(problem).ToResult();
         }
 
-        var grain = grains.GetGrain<IClientGrain>(ClientGrainKey.Of(caller.Tenant, client));
-        // Setting the same override twice is setting it once: repeatable.
-        return TypedResults.Ok(await resilience.RepeatableAsync(
-            (Grain: grain, Override: requested), static s => s.Grain.SetOverrideAsync(s.Override), context.RequestAborted));
+        return await AuditedAction.RunAsync(context, caller, client, AuditAction.Override, grain => grain.SetOverrideAsync(requested));
     }
+
+    /// <summary>An action that changes the client: recorded in the tenant's audit log (<see cref="AuditedAction"/>).</summary>
+    private static async Task<IResult> AuditedAsync(
+        string client, HttpContext context, ApiKeyDirectory keys, AuditAction action, Func<IClientGrain, Task<ClientDetail>> act) =>
+        Authorize(client, context, keys, out var caller) is { } denied
+            ? denied.ToResult()
+            : await AuditedAction.RunAsync(context, caller, client, action, act);
 
     private static async Task<IResult> WithClientAsync(
         string client, HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, Func<IClientGrain, Task<ClientDetail>> action)
@@ -113,7 +118,7 @@ public static class AdminApi
             return denied.ToResult();
         }
 
-        // Every action here (read, clear the override, reset) ends in the same state when repeated.
+        // A read: repeatable.
         var resilience = context.RequestServices.GetRequiredService<GrainCallResilience>();
         return TypedResults.Ok(await resilience.RepeatableAsync(
             grains.GetGrain<IClientGrain>(ClientGrainKey.Of(caller.Tenant, client)), action, context.RequestAborted));
@@ -125,12 +130,6 @@ public static class AdminApi
         return keys.IsClientOf(caller.Tenant, client)
             ? null
             : new ApiError(StatusCodes.Status404NotFound, "Unknown client", $"Your tenant has no client \"{client}\".");
-    }
-
-    private static bool TryParseCount(string? text, int absent, out int value)
-    {
-        value = absent;
-        return text is null || int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Mirage.Defense.Escalation;
+using Mirage.Grains.Audit;
 using Mirage.Defense.Monitoring;
 using Mirage.Grains.Clients;
 using Mirage.Grains.Tenants;
@@ -23,6 +24,8 @@ internal sealed record MirageClusterSettings
 
     public IReadOnlyDictionary<string, string[]> ConfiguredClients { get; init; } = new Dictionary<string, string[]>();
 
+    public AuditOptions Audit { get; init; } = AuditOptions.Default;
+
     /// <summary>Builds each silo's own model catalog (every silo runs its own inference pools).</summary>
     public Func<ModelCatalog> Models { get; init; } = () => new ModelCatalog([]);
 }
@@ -42,6 +45,7 @@ internal static class MirageCluster
             services.AddSingleton<FeatureSpaces>();
             services.AddSingleton(settings.TenantWatch);
             services.AddSingleton(settings.Persistence);
+            services.AddSingleton(settings.Audit);
             services.AddSingleton<IConfiguredClients>(new StaticConfiguredClients(settings.ConfiguredClients));
             services.AddSingleton(_ => settings.Models());
             silo.AddMirageTestStorage();

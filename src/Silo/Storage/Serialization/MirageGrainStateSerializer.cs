@@ -21,12 +21,35 @@ public sealed class MirageGrainStateSerializer : IGrainStorageSerializer
         TypeInfoResolver = JsonTypeInfoResolver.Combine(ClientRecordJson.Default, new DefaultJsonTypeInfoResolver()),
     };
 
-    public BinaryData Serialize<T>(T? input) => input switch
+    /// <summary>
+    /// The bytes to store. Every provider (ours and Orleans' Azure Blob storage) calls this before it
+    /// writes anything, so a state that cannot be written fails here, as
+    /// <see cref="UnstorableGrainStateException"/>, and never replaces the state stored before it.
+    /// </summary>
+    public BinaryData Serialize<T>(T? input)
     {
-        IBinaryGrainState binary => new BinaryData(binary.Bytes ?? []),
-        null when TypeInfo<T>.IsBinary => BinaryData.Empty,
-        _ => new BinaryData(JsonSerializer.SerializeToUtf8Bytes(input!, TypeInfo<T>.Json)),
-    };
+        switch (input)
+        {
+            case IBinaryGrainState binary:
+                return new BinaryData(binary.Bytes ?? []);
+            case null when TypeInfo<T>.IsBinary:
+                return BinaryData.Empty;
+        }
+
+        try
+        {
+            return new BinaryData(JsonSerializer.SerializeToUtf8Bytes(input!, TypeInfo<T>.Json));
+        }
+        catch (ArgumentException ex)
+        {
+            // System.Text.Json refuses NaN and infinities: JSON has no spelling for them.
+            throw new UnstorableGrainStateException(typeof(T), "it holds a number that is not finite (NaN or infinity).", ex);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            throw new UnstorableGrainStateException(typeof(T), "it cannot be written as JSON.", ex);
+        }
+    }
 
     public T? Deserialize<T>(BinaryData input)
     {
