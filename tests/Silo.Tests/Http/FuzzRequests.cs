@@ -77,7 +77,7 @@ public sealed class FuzzRequests(int seed)
     {
         var method = Pick(Methods);
         var junk = Uri.EscapeDataString(RandomText(_random.Next(0, 40)));
-        var path = _random.Next(8) switch
+        var path = _random.Next(9) switch
         {
             0 => $"/v1/models/{junk}/predict",
             1 => $"/v1/admin/clients/{junk}",
@@ -86,6 +86,7 @@ public sealed class FuzzRequests(int seed)
             4 => Pick(["/metrics", "/readyz", "/healthz", "/v1/models", "/", "/dashboard"]) + (_random.Next(2) == 0 ? "?" + junk : ""),
             5 => "/" + junk,
             6 => Predict + "/" + junk,
+            7 => $"/v1/admin/audit?client={junk}&limit={Pick(["-1", "0", "1001", "abc", "99999999999", "5", ""])}&offset={Pick(["-3", "x", "2", ""])}",
             _ => "/v1/%2e%2e/%2e%2e/" + junk,
         };
         var key = Pick(Keys);

@@ -28,7 +28,11 @@ public sealed class HostileInputTests(SiloFixture silo) : IClassFixture<SiloFixt
         var blocked = await operatorClient.PutAsync("/v1/admin/clients/demo-client-2/override", Json("""{"block": true}"""));
         Assert.Equal(HttpStatusCode.OK, blocked.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await silo.Client("demo-client-2").PostAsync(Predict, Body(Rows(0, 1)))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync("/v1/admin/clients/demo-client-2")).StatusCode);
+        var detail = await operatorClient.GetFromJsonAsync<JsonObject>("/v1/admin/clients/demo-client-2");
+        Assert.True((bool)detail!["override"]!["block"]!);
+        Assert.True(double.IsFinite((double)detail["suspicion"]!));
+        var audit = await operatorClient.GetFromJsonAsync<JsonObject>("/v1/admin/audit?client=demo-client-2&limit=1");
+        Assert.True((bool)audit!["entries"]![0]!["after"]!["override"]!["block"]!);
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.DeleteAsync("/v1/admin/clients/demo-client-2/override")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync("/v1/admin/clients/demo-client-2/reset", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await silo.Client("demo-client-2").PostAsync(Predict, Body(Rows(0, 1)))).StatusCode);

@@ -29,6 +29,8 @@ public sealed class AuthorizationMatrixTests(KestrelSilo silo) : IClassFixture<K
         { "PUT", Client + "/override",                      [401, 401, 403, 200, 404, 403] },
         { "DELETE", Client + "/override",                   [401, 401, 403, 200, 404, 403] },
         { "POST", Client + "/reset",                        [401, 401, 403, 200, 404, 403] },
+        { "GET", "/v1/admin/audit",                         [401, 401, 403, 200, 200, 403] },
+        { "GET", "/v1/admin/audit?client=demo-client-1",    [401, 401, 403, 200, 200, 403] },
         { "GET", "/metrics",                                [401, 401, 403, 403, 403, 200] },
         { "GET", "/healthz",                                [200, 200, 200, 200, 200, 200] },
         { "GET", "/readyz",                                 [200, 200, 200, 200, 200, 200] },

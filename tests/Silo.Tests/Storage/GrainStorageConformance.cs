@@ -158,6 +158,35 @@ public abstract class GrainStorageConformance(StorageSilo silo)
         Assert.Equal(Json(record), Json(read!));
     }
 
+    [Fact]
+    public async Task A_state_that_cannot_be_stored_is_refused_before_the_stored_one_is_replaced()
+    {
+        // The poison of issue 15: a NaN in the record. The stored record must stay the last good one,
+        // with its ETag, so the grain's next write (an override, a reset) still succeeds.
+        var state = await CreateAsync(Key("nan"), new ClientRecord { Tenant = "acme", Client = "c1", Queries = 5, Suspicion = 0.4 });
+        var goodEtag = state.ETag;
+        state.State!.Suspicion = double.NaN;
+        state.State.Queries = 6;
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => Storage.WriteStateAsync(State, Key("nan"), state));
+        Assert.Contains(Chain(refused), e => e is UnstorableGrainStateException);
+        Assert.Equal(goodEtag, state.ETag);
+        var read = await ReadAsync<ClientRecord>(Key("nan"));
+        Assert.Equal((5L, 0.4, goodEtag), (read.State!.Queries, read.State.Suspicion, read.ETag));
+
+        state.State.Suspicion = 0;
+        await Storage.WriteStateAsync(State, Key("nan"), state);
+        Assert.Equal(6, (await ReadAsync<ClientRecord>(Key("nan"))).State!.Queries);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            yield return exception;
+        }
+    }
+
     protected GrainId Key(string client) => GrainId.Create("client", $"{_run}/{client}");
 
     protected async Task<GrainState<T>> CreateAsync<T>(GrainId grainId, T state, string stateName = State)

@@ -41,4 +41,15 @@ public sealed class MirageGrainStateSerializerTests
         Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(record, ClientRecordJson.Default.ClientRecord), written);
         Assert.Equal((42L, 0.25, "watch"), _serializer.Deserialize<ClientRecord>(new BinaryData(written)) is { } r ? (r.Queries, r.Suspicion, r.SplitReason) : default);
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_state_holding_a_number_that_is_not_finite_is_refused_with_a_clear_error(double suspicion)
+    {
+        var refused = Assert.Throws<UnstorableGrainStateException>(() => _serializer.Serialize(new ClientRecord { Suspicion = suspicion }));
+        Assert.Equal(typeof(ClientRecord), refused.StateType);
+        Assert.Equal("Grain state ClientRecord was not stored, and the state stored before it is kept: it holds a number that is not finite (NaN or infinity).",
+            refused.Message);
+    }
 }
