@@ -30,6 +30,7 @@ public static class SecurityHosting
         services.AddSingleton(sp => new SignInThrottle(
             sp.GetRequiredService<IOptions<SecurityOptions>>().Value.SignIn, sp.GetRequiredService<TimeProvider>()));
 
+        services.AddMirageForwardedFor();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResults>();
@@ -55,9 +56,10 @@ public static class SecurityHosting
         return builder;
     }
 
-    /// <summary>Sign-in, the policies, then the rate limits (which partition by the signed-in key).</summary>
+    /// <summary>The caller's address behind a trusted proxy, sign-in, the policies, then the rate limits (which partition by the signed-in key).</summary>
     public static WebApplication UseMirageSecurity(this WebApplication app)
     {
+        app.UseMirageForwardedFor();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -14,6 +14,9 @@ public sealed class SecurityOptions
 
     public SignInThrottleOptions SignIn { get; set; } = new();
 
+    /// <summary>Which proxies' X-Forwarded-For is believed, so the sign-in throttle sees the caller behind them.</summary>
+    public ForwardedForOptions ForwardedFor { get; set; } = new();
+
     /// <summary>Connections Kestrel keeps open at once; more wait in the listen backlog or are refused.</summary>
     public long MaxConnections { get; set; } = 4096;
 
