@@ -56,6 +56,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.TenantWatch);
         services.AddMirageInference();
         services.AddSingleton<ReadinessChecks>();
+        services.AddSingleton<IReadinessCheck, StorageReadinessCheck>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
         services.AddSingleton<ObservationGate>();
         builder.AddMirageSecurity();
