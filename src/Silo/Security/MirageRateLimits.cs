@@ -30,7 +30,13 @@ public static class MirageRateLimits
             ApiPrincipal.Of(context) is { } caller
                 ? RateLimitPartition.GetConcurrencyLimiter(caller.Tenant, tenant => Share(limits.For(tenant)))
                 : RateLimitPartition.GetNoLimiter(""));
-        options.OnRejected = OnRejectedAsync;
+        if (limits.RefusalDelay < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Mirage:Security:RateLimits:RefusalDelay must not be negative.");
+        }
+
+        var refusalDelay = limits.RefusalDelay;
+        options.OnRejected = (rejected, cancellationToken) => OnRejectedAsync(rejected, refusalDelay, cancellationToken);
     }
 
     /// <summary>Unauthenticated requests are never limited here: the authorization policies answer them 401 first.</summary>
@@ -70,16 +76,30 @@ public static class MirageRateLimits
     private static readonly byte[] OverRate = Problem("This key is over its request rate; retry after the Retry-After delay.");
     private static readonly byte[] ShareInUse = Problem("This tenant's share of the inference capacity is in use; retry after the Retry-After delay.");
 
-    private static ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, TimeSpan refusalDelay, CancellationToken cancellationToken)
     {
         var response = rejected.HttpContext.Response;
         // A token bucket knows when its next token comes; a full share does not, so one second.
         var overRate = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = overRate ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        var hold = TimeSpan.FromSeconds(Math.Min(refusalDelay.TotalSeconds, seconds));
+        if (hold > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(hold, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller hung up while held: nobody is left to answer.
+                return;
+            }
+        }
+
         response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         response.ContentType = "application/problem+json";
-        return response.Body.WriteAsync(overRate ? OverRate : ShareInUse, cancellationToken);
+        await response.Body.WriteAsync(overRate ? OverRate : ShareInUse, cancellationToken);
     }
 
     private static byte[] Problem(string detail) => JsonSerializer.SerializeToUtf8Bytes(

@@ -36,6 +36,14 @@ public sealed class RateLimitOptions
     /// <summary>Per tenant name: the limits that differ from <see cref="Default"/> (unset fields take the default's).</summary>
     public Dictionary<string, TenantRateLimits> Tenants { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How long a refusal is held before its 429 goes out (never longer than its Retry-After). A caller that
+    /// ignores Retry-After and asks again at once would otherwise turn refusals, each answered in
+    /// microseconds, into a flood of work on the cores every other tenant shares; held, each of its
+    /// connections asks at most once per delay. Zero answers at once.
+    /// </summary>
+    public TimeSpan RefusalDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The limits of one tenant, every field set.</summary>
     public TenantRateLimits For(string tenant)
     {

@@ -43,7 +43,9 @@ public sealed class RateLimitTests
         using var silo = KestrelSilo.With(
             [.. KestrelSilo.Unthrottled,
             ("Mirage:Security:RateLimits:Tenants:acme:ConcurrentPredictions", "1"),
-            ("Mirage:Security:RateLimits:Tenants:acme:QueuedPredictions", "0")]);
+            ("Mirage:Security:RateLimits:Tenants:acme:QueuedPredictions", "0"),
+            // Refusals answered at once, so the held request's own refusal (below) shows up within the loop's 20 ms.
+            ("Mirage:Security:RateLimits:RefusalDelay", "00:00:00")]);
         using var acme = silo.Client("acme-client-1");
         using var demo = silo.Client("demo-client-1");
 
@@ -81,6 +83,28 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, otherTenant.StatusCode);
         Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await acme.PostAsync(Predict, Body(Rows(0, 1)))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_held_for_the_refusal_delay_so_a_caller_ignoring_retry_after_cannot_ask_at_full_speed()
+    {
+        using var silo = KestrelSilo.With(
+            ("Mirage:Security:RateLimits:Tenants:acme:RequestsPerSecond", "0.01"),
+            ("Mirage:Security:RateLimits:Tenants:acme:Burst", "1"),
+            ("Mirage:Security:RateLimits:RefusalDelay", "00:00:00.600"));
+        using var acme = silo.Client("acme-client-1");
+        using var demo = silo.Client("demo-client-1");
+        Assert.Equal(HttpStatusCode.OK, (await acme.GetAsync("/v1/models")).StatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refusals = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => acme.GetAsync("/v1/models")));
+        var held = clock.Elapsed;
+
+        // Task.Delay never ends early, so a refusal answered before the delay means it was not held.
+        Assert.All(refusals, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode));
+        Assert.True(held >= TimeSpan.FromMilliseconds(550), $"refusals answered after {held.TotalMilliseconds:F0} ms");
+        // The held key's refusals cost another tenant nothing.
+        Assert.Equal(HttpStatusCode.OK, (await demo.GetAsync("/v1/models")).StatusCode);
     }
 
     [Fact]
