@@ -279,10 +279,26 @@ public sealed class ClientGrain(
                 history.RemoveAt(0);
             }
 
-            history.Add(new SuspicionPoint(now, record.Suspicion, record.Escalation.Level));
+            history.Add(HistoryPoint(now, record));
         }
 
         Publish();
+    }
+
+    /// <summary>A point of the history: what the loudest detector said then (at most one a minute, or at a level change).</summary>
+    private SuspicionPoint HistoryPoint(DateTimeOffset now, ClientRecord record)
+    {
+        ClientMonitor? loudest = null;
+        foreach (var monitor in _monitors.Values)
+        {
+            if (loudest is null || monitor.Suspicion() > loudest.Suspicion())
+            {
+                loudest = monitor;
+            }
+        }
+
+        var w = loudest is null || double.IsNaN(loudest.Prada.W) ? 1 : loudest.Prada.W;
+        return new SuspicionPoint(now, record.Suspicion, record.Escalation.Level, w, loudest?.LowConfidenceRate ?? 0);
     }
 
     private void Publish()
@@ -334,6 +350,7 @@ public sealed class ClientGrain(
             Queries = record.Queries,
             Flagged = record.Escalation.Level > 0,
             LastSeen = record.LastSeen,
+            FlaggedSince = record.FlaggedSince(),
             Signals = Signals(),
             History = record.History.ToList(),
             Override = record.Override,
