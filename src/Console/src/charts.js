@@ -42,7 +42,8 @@ export function wChart(container) {
 export function histogramChart(container) {
   return make(container, {
     title: "Recent distances against their normal fit",
-    scales: { x: { time: false } },
+    // Half a bin of room at each end, so the outer bars are drawn whole.
+    scales: { x: { time: false, range: (u, min, max) => { const half = (max - min) / Math.max(1, u.data[0].length - 1) / 2 || 0.5; return [min - half, max + half]; } } },
     axes: [{ label: "distance" }, { label: "count" }],
     series: [
       { label: "distance", value: (_, v) => (v == null ? "" : v.toFixed(3)) },

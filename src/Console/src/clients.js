@@ -70,7 +70,7 @@ function row(client, open) {
   link.addEventListener("click", (event) => { event.preventDefault(); open(client.client); });
   return el("tr", { "data-client": client.client, class: client.flagged ? "flagged" : "" },
     el("td", {}, link),
-    el("td", { class: "number" }, el("meter", { min: "0", max: "1", value: String(client.suspicion) }), ` ${fixed(client.suspicion)}`),
+    el("td", { class: "number" }, el("meter", { min: "0", max: "1", low: "0.3", high: "0.7", optimum: "0", value: String(client.suspicion) }), ` ${fixed(client.suspicion)}`),
     el("td", {}, levelBadge(client.level, client.levelName)),
     el("td", { text: client.flaggedSince ? ago(client.flaggedSince) : "—" }),
     el("td", { class: "number", text: count(client.queries) }),

@@ -34,7 +34,7 @@ export function tenantView(root, { overview, open }) {
   const queriesPlot = queriesChart(queriesBox);
 
   function render(next) {
-    root.querySelector("#tenant-clients").textContent = `${count(next.clients)} clients`;
+    root.querySelector("#tenant-clients").textContent = `${count(next.clients)} ${next.clients === 1 ? "client" : "clients"}`;
     levelsPlot.update([next.levels.map((l) => l.level), next.levels.map((l) => l.clients)]);
     queriesPlot.update([next.queriesPerMinute.map((m) => seconds(m.minute)), next.queriesPerMinute.map((m) => m.queries)]);
     flagsCount.textContent = String(next.flagsLastHour);
