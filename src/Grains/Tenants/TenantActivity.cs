@@ -43,8 +43,19 @@ public sealed class TenantActivity
         Expire(at);
     }
 
-    public void Alert(SplitAttackAlert alert)
+    /// <summary>
+    /// Records a firing of the watch. The watch raises an attack's keys as their queries reach it, over
+    /// several firings; a firing on the same model within <paramref name="window"/> of the last alert's
+    /// is the same attack, so its keys join that alert (which keeps its first time) instead of starting one.
+    /// </summary>
+    public void Alert(SplitAttackAlert alert, TimeSpan window)
     {
+        if (Alerts.Count > 0 && Alerts[^1] is var last && last.Model == alert.Model && alert.At - last.At <= window)
+        {
+            Alerts[^1] = last with { Reason = alert.Reason, Clients = [.. last.Clients.Union(alert.Clients, StringComparer.Ordinal)] };
+            return;
+        }
+
         Alerts.Add(alert);
         Trim(Alerts, MaxAlerts);
     }

@@ -58,8 +58,8 @@ public sealed class TenantGrain(
 
         if (raisedNow)
         {
-            // One alert per firing that raised someone new, naming every key the rule involved.
-            state.State.Activity.Alert(new SplitAttackAlert(observation.At, observation.Model, reason!, [.. involved]));
+            // A firing that raised someone new: an alert, or more keys of the current one.
+            state.State.Activity.Alert(new SplitAttackAlert(observation.At, observation.Model, reason!, [.. involved]), options.Window);
         }
 
         return Task.CompletedTask;
