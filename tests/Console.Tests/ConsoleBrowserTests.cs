@@ -78,6 +78,16 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.Equal(0.4, (double)policy["gamma"]!);
         await ScreenshotAsync(page, "console-client.png");
 
+        // The tenant: clients per level and queries per minute drawn, the attacker's flag listed.
+        await page.ClickAsync("#nav-tenant");
+        await Expect(page.Locator("#tenant-name")).ToHaveTextAsync("Tenant demo");
+        await Expect(page.Locator("#view canvas")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#flags-last-hour")).ToHaveTextAsync("1");
+        await Expect(page.Locator("#flags-body tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#flags-body tr")).ToContainTextAsync(Attacker);
+        await Expect(page.Locator("#alerts-body")).ToHaveTextAsync("none");
+        await ScreenshotAsync(page, "console-tenant.png");
+
         // The key lives in this tab's session storage only, and sign-out forgets it.
         Assert.Equal("demo-operator", await page.EvaluateAsync<string>("() => sessionStorage.getItem('mirage.operatorKey')"));
         Assert.DoesNotContain("demo-operator", page.Url, StringComparison.Ordinal);

@@ -3,6 +3,8 @@
 import uPlot from "./vendor/uPlot.esm.js";
 
 const palette = { suspicion: "#c0392b", level: "#2c3e50", w: "#2471a3", threshold: "#7f8c8d", rate: "#b9770e", bars: "#5d6d7e", fit: "#c0392b" };
+// Counts of clients are whole numbers: the axis never marks 0.5 of one.
+const wholeSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];
 const width = (container) => Math.max(320, Math.min(container.clientWidth || 560, 720));
 
 function make(container, options, data) {
@@ -67,7 +69,7 @@ export function levelsChart(container, names) {
   return make(container, {
     title: "Clients per level",
     scales: { x: { time: false, range: (_, min, max) => [min - 0.5, max + 0.5] } },
-    axes: [{ values: (_, ticks) => ticks.map((t) => names[t] ?? ""), splits: () => names.map((_, i) => i) }, {}],
+    axes: [{ values: (_, ticks) => ticks.map((t) => names[t] ?? ""), splits: () => names.map((_, i) => i) }, { incrs: wholeSteps }],
     series: [
       { label: "level", value: (_, v) => names[v] ?? "" },
       { label: "clients", stroke: palette.level, fill: "rgba(44,62,80,0.4)", paths: uPlot.paths.bars({ size: [0.6, 80] }), points: { show: false } },
