@@ -29,8 +29,6 @@ public sealed class ClientGrain(
     TimeProvider time,
     ILogger<ClientGrain> logger) : Grain, IClientGrain
 {
-    private const int HistoryCapacity = 240;
-
     private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
     private RateMeter _rate = new();
     private EscalationLadder _ladder = EscalationLadder.Default;
@@ -271,34 +269,8 @@ public sealed class ClientGrain(
         record.Suspicion = Math.Max(detected, record.RaisedTo);
         var before = record.Escalation.Level;
         record.Escalation.Update(_ladder, record.Suspicion, now);
-        var history = record.History;
-        if (history.Count == 0 || before != record.Escalation.Level || now - history[^1].At >= TimeSpan.FromMinutes(1))
-        {
-            if (history.Count == HistoryCapacity)
-            {
-                history.RemoveAt(0);
-            }
-
-            history.Add(HistoryPoint(now, record));
-        }
-
+        ClientHistory.Add(record, before, now, _monitors.Values);
         Publish();
-    }
-
-    /// <summary>A point of the history: what the loudest detector said then (at most one a minute, or at a level change).</summary>
-    private SuspicionPoint HistoryPoint(DateTimeOffset now, ClientRecord record)
-    {
-        ClientMonitor? loudest = null;
-        foreach (var monitor in _monitors.Values)
-        {
-            if (loudest is null || monitor.Suspicion() > loudest.Suspicion())
-            {
-                loudest = monitor;
-            }
-        }
-
-        var w = loudest is null || double.IsNaN(loudest.Prada.W) ? 1 : loudest.Prada.W;
-        return new SuspicionPoint(now, record.Suspicion, record.Escalation.Level, w, loudest?.LowConfidenceRate ?? 0);
     }
 
     private void Publish()
@@ -350,7 +322,7 @@ public sealed class ClientGrain(
             Queries = record.Queries,
             Flagged = record.Escalation.Level > 0,
             LastSeen = record.LastSeen,
-            FlaggedSince = record.FlaggedSince(),
+            FlaggedSince = ClientHistory.FlaggedSince(record),
             Signals = Signals(),
             History = record.History.ToList(),
             Override = record.Override,

@@ -43,21 +43,6 @@ public sealed class ClientRecord
     public ClientSummary Summary() => new()
     {
         Tenant = Tenant, Client = Client, Suspicion = Suspicion, Level = Level, LevelName = LevelName,
-        Queries = Queries, Flagged = Escalation.Level > 0, LastSeen = LastSeen, FlaggedSince = FlaggedSince(),
+        Queries = Queries, Flagged = Escalation.Level > 0, LastSeen = LastSeen, FlaggedSince = ClientHistory.FlaggedSince(this),
     };
-
-    /// <summary>
-    /// The first point of the history's unbroken run above level 0 (the history records every level
-    /// change, so its last point is the current level); null while the client is at level 0.
-    /// </summary>
-    public DateTimeOffset? FlaggedSince()
-    {
-        DateTimeOffset? since = null;
-        for (var i = History.Count - 1; i >= 0 && History[i].Level > 0; i--)
-        {
-            since = History[i].At;
-        }
-
-        return Escalation.Level > 0 ? since : null;
-    }
 }
