@@ -29,8 +29,6 @@ public sealed class ClientGrain(
     TimeProvider time,
     ILogger<ClientGrain> logger) : Grain, IClientGrain
 {
-    private const int HistoryCapacity = 240;
-
     private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
     private RateMeter _rate = new();
     private EscalationLadder _ladder = EscalationLadder.Default;
@@ -281,17 +279,7 @@ public sealed class ClientGrain(
         record.Suspicion = Math.Max(detected, record.RaisedTo);
         var before = record.Escalation.Level;
         record.Escalation.Update(_ladder, record.Suspicion, now);
-        var history = record.History;
-        if (history.Count == 0 || before != record.Escalation.Level || now - history[^1].At >= TimeSpan.FromMinutes(1))
-        {
-            if (history.Count == HistoryCapacity)
-            {
-                history.RemoveAt(0);
-            }
-
-            history.Add(new SuspicionPoint(now, record.Suspicion, record.Escalation.Level));
-        }
-
+        ClientHistory.Add(record, before, now, _monitors.Values);
         Publish();
     }
 
@@ -344,6 +332,7 @@ public sealed class ClientGrain(
             Queries = record.Queries,
             Flagged = record.Escalation.Level > 0,
             LastSeen = record.LastSeen,
+            FlaggedSince = ClientHistory.FlaggedSince(record),
             Signals = Signals(),
             History = record.History.ToList(),
             Override = record.Override,

@@ -43,6 +43,6 @@ public sealed class ClientRecord
     public ClientSummary Summary() => new()
     {
         Tenant = Tenant, Client = Client, Suspicion = Suspicion, Level = Level, LevelName = LevelName,
-        Queries = Queries, Flagged = Escalation.Level > 0, LastSeen = LastSeen,
+        Queries = Queries, Flagged = Escalation.Level > 0, LastSeen = LastSeen, FlaggedSince = ClientHistory.FlaggedSince(this),
     };
 }

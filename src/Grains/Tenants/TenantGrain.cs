@@ -20,6 +20,7 @@ public sealed class TenantGrain(
     SuspicionOptions suspicion,
     ClientPersistenceOptions persistence,
     IConfiguredClients configured,
+    TimeProvider time,
     [PersistentState("tenant", MirageStorage.Name)] IPersistentState<TenantRecord> state,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
@@ -44,14 +45,21 @@ public sealed class TenantGrain(
         }
 
         var (involved, reason) = watch.Observe(observation.Client, observation.Features, observation.PredictedClasses, observation.Dimensions, observation.At);
+        var raisedNow = false;
         foreach (var client in involved)
         {
             if (state.State.Raised.Add(client))
             {
                 state.State.LastReason = reason;
-                _dirty = true;
+                _dirty = raisedNow = true;
                 _ = GrainFactory.GetGrain<IClientGrain>(ClientGrainKey.Of(this.GetPrimaryKeyString(), client)).RaiseAsync(options.RaiseTo, reason!);
             }
+        }
+
+        if (raisedNow)
+        {
+            // A firing that raised someone new: an alert, or more keys of the current one.
+            state.State.Activity.Alert(new SplitAttackAlert(observation.At, observation.Model, reason!, [.. involved]), options.Window);
         }
 
         return Task.CompletedTask;
@@ -59,21 +67,68 @@ public sealed class TenantGrain(
 
     public Task ReportAsync(ClientSummary summary)
     {
+        state.State.Activity.Report(state.State.Clients.GetValueOrDefault(summary.Client), summary, time.GetUtcNow());
         state.State.Clients[summary.Client] = summary;
         _dirty = true;
         return Task.CompletedTask;
     }
 
-    public Task<ClientPage> ListClientsAsync(ClientSort sort, int limit, int offset)
+    public Task<ClientPage> ListClientsAsync(ClientSort sort, int limit, int offset, ClientFilter? filter = null)
     {
-        // Configured clients that never sent a query are listed too, as clean. This may interleave with
-        // a write in progress; one thread still runs the grain, so no report changes the list meanwhile.
+        // Filtered before sorting, so a filtered page costs less than a whole one. This may interleave
+        // with a write in progress; one thread still runs the grain, so no report changes the list meanwhile.
+        filter ??= ClientFilter.None;
+        var kept = new List<ClientSummary>();
+        foreach (var client in AllClients())
+        {
+            if (filter.Keeps(client))
+            {
+                kept.Add(client);
+            }
+        }
+
+        return Task.FromResult(ClientListing.Page(kept, kept.Count, sort, limit, offset));
+    }
+
+    public Task<TenantOverview> GetOverviewAsync()
+    {
+        var now = time.GetUtcNow();
+        var levels = new SortedDictionary<int, int>();
+        var clients = 0;
+        foreach (var client in AllClients())
+        {
+            levels[client.Level] = levels.GetValueOrDefault(client.Level) + 1;
+            clients++;
+        }
+
+        var activity = state.State.Activity;
+        var lastHour = activity.FlagsSince(now - TimeSpan.FromHours(1));
+        return Task.FromResult(new TenantOverview(
+            clients,
+            levels.Select(l => new LevelCount(l.Key, l.Value)).ToList(),
+            activity.LastHour(now),
+            lastHour.Count,
+            lastHour.TakeLast(50).Reverse().ToList(),
+            activity.Alerts.AsEnumerable().Reverse().ToList()));
+    }
+
+    /// <summary>Every client as last reported, and configured clients that never sent a query, as clean.</summary>
+    private IEnumerable<ClientSummary> AllClients()
+    {
         var tenant = this.GetPrimaryKeyString();
         var reported = state.State.Clients;
-        var unseen = configured.ClientsOf(tenant).Where(name => !reported.ContainsKey(name))
-            .Select(name => new ClientSummary { Tenant = tenant, Client = name, LevelName = "clean" });
-        var clients = reported.Values.Concat(unseen).ToList();
-        return Task.FromResult(ClientListing.Page(clients, clients.Count, sort, limit, offset));
+        foreach (var summary in reported.Values)
+        {
+            yield return summary;
+        }
+
+        foreach (var name in configured.ClientsOf(tenant))
+        {
+            if (!reported.ContainsKey(name))
+            {
+                yield return new ClientSummary { Tenant = tenant, Client = name, LevelName = "clean" };
+            }
+        }
     }
 
     public Task<TenantStatus> GetStatusAsync()

@@ -17,8 +17,12 @@ public sealed record ClientDetail : ClientSummary
     [Id(3)] public required UtilityCostSummary Utility { get; init; }
 }
 
+/// <summary>
+/// One point of a client's history: its suspicion and level, and the loudest detector's PRADA W (1 before
+/// its first test) and low-confidence rate at that moment. Points stored before W was kept read as W 1, rate 0.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SuspicionPoint(DateTimeOffset At, double Suspicion, int Level);
+public sealed record SuspicionPoint(DateTimeOffset At, double Suspicion, int Level, double W = 1, double LowConfidenceRate = 0);
 
 /// <summary>Every signal normalised to [0, 1] (PRADA's W is its own statistic, see docs/ALGORITHMS.md).</summary>
 [GenerateSerializer, Immutable]

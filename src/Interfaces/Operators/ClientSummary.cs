@@ -19,6 +19,9 @@ public record ClientSummary
     [Id(6)] public bool Flagged { get; init; }
 
     [Id(7)] public DateTimeOffset LastSeen { get; init; }
+
+    /// <summary>Since when the client has been above level 0 without a break (null while it is not).</summary>
+    [Id(8)] public DateTimeOffset? FlaggedSince { get; init; }
 }
 
 /// <summary>A page of the client list and the number of clients in the tenant.</summary>

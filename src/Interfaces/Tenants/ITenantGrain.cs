@@ -19,9 +19,16 @@ public interface ITenantGrain : IGrainWithStringKey
     [OneWay]
     Task ReportAsync(ClientSummary summary);
 
-    /// <summary>A page of the tenant's clients as last reported, in the given order, and how many there are.</summary>
+    /// <summary>
+    /// A page of the tenant's clients as last reported that the filter keeps, in the given order, and how
+    /// many it keeps (every configured client without a filter).
+    /// </summary>
     [AlwaysInterleave]
-    Task<ClientPage> ListClientsAsync(ClientSort sort, int limit, int offset);
+    Task<ClientPage> ListClientsAsync(ClientSort sort, int limit, int offset, ClientFilter? filter = null);
+
+    /// <summary>Clients per level, queries per minute, recent flags and split-attack alerts.</summary>
+    [AlwaysInterleave]
+    Task<TenantOverview> GetOverviewAsync();
 
     Task<TenantStatus> GetStatusAsync();
 }

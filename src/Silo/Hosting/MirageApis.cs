@@ -16,6 +16,9 @@ public static class MirageApis
         app.MapModelsApi();
         app.MapPredictApi();
         app.MapAdminApi();
+        app.MapTenantApi();
+        // The operators' console: its files are public, its data calls need an operator key.
+        app.MapConsole();
         // Orleans' dashboard streams the silo's logs (its Log Stream page): platform admins only, never anonymous.
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(MiragePolicies.Admin);
         return app;

@@ -42,7 +42,8 @@ public static class AdminApi
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, GrainCallResilience resilience, string? sort, string? limit, string? offset)
+        HttpContext context, ApiKeyDirectory keys, IGrainFactory grains, GrainCallResilience resilience, EscalationLadders ladders,
+        string? sort, string? limit, string? offset, string? level, string? flagged)
     {
         var caller = ApiPrincipal.Required(context);
         if (!ClientSortNames.TryParse(sort ?? "suspicion", out var order))
@@ -56,9 +57,14 @@ public static class AdminApi
             return ApiError.BadRequest("limit must be a whole number between 1 and 1000 and offset a whole number of at least 0.").ToResult();
         }
 
+        if (!ClientFilterQuery.TryParse(level, flagged, ladders.For(caller.Tenant), out var filter, out var invalid))
+        {
+            return invalid!.ToResult();
+        }
+
         var page = await resilience.RepeatableAsync(
-            (Grain: grains.GetGrain<ITenantGrain>(caller.Tenant), Order: order, Limit: pageSize, Offset: skip),
-            static s => s.Grain.ListClientsAsync(s.Order, s.Limit, s.Offset), context.RequestAborted);
+            (Grain: grains.GetGrain<ITenantGrain>(caller.Tenant), Order: order, Limit: pageSize, Offset: skip, Filter: filter),
+            static s => s.Grain.ListClientsAsync(s.Order, s.Limit, s.Offset, s.Filter), context.RequestAborted);
         return TypedResults.Ok(new ClientList(page.Clients.Select(ClientListItem.Of).ToList(), page.Total));
     }
 
@@ -159,9 +165,9 @@ public static class AdminApi
 
     /// <summary>A row of the list as docs/API.md shows it (the tenant is implied by the operator's key).</summary>
     public sealed record ClientListItem(
-        string Client, double Suspicion, int Level, string LevelName, long Queries, bool Flagged, DateTimeOffset LastSeen)
+        string Client, double Suspicion, int Level, string LevelName, long Queries, bool Flagged, DateTimeOffset LastSeen, DateTimeOffset? FlaggedSince)
     {
         public static ClientListItem Of(ClientSummary s) =>
-            new(s.Client, s.Suspicion, s.Level, s.LevelName, s.Queries, s.Flagged, s.LastSeen);
+            new(s.Client, s.Suspicion, s.Level, s.LevelName, s.Queries, s.Flagged, s.LastSeen, s.FlaggedSince);
     }
 }
