@@ -14,7 +14,7 @@ namespace Mirage.Defense.Perturbation;
 /// vectors that contain y's top class, so the answer keeps it. The budget is spent by linesearch:
 /// ỹ = (1 − α)·y + α·y*, α = clamp(ε / (‖y − y*‖ + 1e-7), 0, 1).
 /// </summary>
-public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbation
+public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : ITargetedPoisoning
 {
     /// <summary>Candidates the greedy argmax oracle evaluates at most (K > 10).</summary>
     public const int GreedyEvaluations = 1024;
@@ -69,6 +69,43 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             {
                 row[k] = (float)(y[k] / sum);
             }
+        }
+    }
+
+    /// <summary>The oracle's y* for one row (ε = 0: the row itself, since no budget means no move).</summary>
+    [SkipLocalsInit]
+    public void WriteTarget(ReadOnlySpan<float> row, ReadOnlySpan<float> surrogate, Span<float> target)
+    {
+        var classes = row.Length;
+        if (Epsilon == 0)
+        {
+            row.CopyTo(target);
+            return;
+        }
+
+        var p = surrogate.IsEmpty ? row : surrogate;
+        Span<double> scratch = classes <= 256 ? stackalloc double[3 * classes] : new double[3 * classes];
+        var yD = scratch[..classes];
+        var pD = scratch.Slice(classes, classes);
+        var targetD = scratch.Slice(2 * classes, classes);
+        for (var k = 0; k < classes; k++)
+        {
+            yD[k] = row[k];
+            pD[k] = p[k];
+        }
+
+        if (ArgmaxOracle)
+        {
+            ArgmaxTarget(yD, pD, targetD);
+        }
+        else
+        {
+            ExtremeTarget(yD, pD, targetD);
+        }
+
+        for (var k = 0; k < classes; k++)
+        {
+            target[k] = (float)targetD[k];
         }
     }
 
