@@ -48,15 +48,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : ITargetedPo
                 p[k] = surrogate[offset + k];
             }
 
-            if (ArgmaxOracle)
-            {
-                ArgmaxTarget(y, p, target);
-            }
-            else
-            {
-                ExtremeTarget(y, p, target);
-            }
-
+            ChooseTarget(y, p, target);
             var alpha = Math.Clamp(Epsilon / (Distance(y, target, Norm) + 1e-7), 0, 1);
             var sum = 0.0;
             for (var k = 0; k < classes; k++)
@@ -94,18 +86,22 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : ITargetedPo
             pD[k] = p[k];
         }
 
-        if (ArgmaxOracle)
-        {
-            ArgmaxTarget(yD, pD, targetD);
-        }
-        else
-        {
-            ExtremeTarget(yD, pD, targetD);
-        }
-
+        ChooseTarget(yD, pD, targetD);
         for (var k = 0; k < classes; k++)
         {
             target[k] = (float)targetD[k];
+        }
+    }
+
+    private void ChooseTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target)
+    {
+        if (ArgmaxOracle)
+        {
+            ArgmaxTarget(y, p, target);
+        }
+        else
+        {
+            ExtremeTarget(y, p, target);
         }
     }
 
