@@ -28,10 +28,30 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", help="results folder (default lab/results, or lab/results/offline with --offline)")
     ap.add_argument("--report-only", action="store_true", help="re-render report.md from results.json")
+    ap.add_argument("--distinguisher", action="store_true",
+                    help="pin one client at every level of its ladder in turn and measure how well a classifier "
+                         "tells each level's answers from clean ones (lab/results/distinguisher/)")
+    ap.add_argument("--label", default="run", help="--distinguisher: name of this run in the report (e.g. before, after)")
+    ap.add_argument("--images", type=int, default=10_000, help="--distinguisher: test images sent at every level")
+    ap.add_argument("--levels", type=int, help="--distinguisher: levels to pin (default: until the ladder ends)")
+    ap.add_argument("--port", type=int, default=5790, help="--distinguisher: port of the service it starts")
+    ap.add_argument("--url", help="--distinguisher: use a running service instead of starting one")
+    ap.add_argument("--service-commit", help="--distinguisher with --url: the commit that service was built from "
+                                             "(default: this work tree's)")
+    ap.add_argument("--service-config", help="--distinguisher: service configuration (default config/demo.json)")
+    ap.add_argument("--operator-key", default="demo-operator", help="--distinguisher: operator key")
+    ap.add_argument("--client-key", default="demo-client-1", help="--distinguisher: key of the client it pins")
+    ap.add_argument("--client", default="demo-client-1", help="--distinguisher: that key's client name")
     ap.add_argument("--merge", metavar="RESULTS_JSON",
                     help="take the configurations of another run's results.json into this one's (replacing "
                          "those of the same name; each keeps its own service commit) and re-render the report")
     a = ap.parse_args(argv)
+    if a.distinguisher:
+        from . import distinguisher
+        distinguisher.run(a.label, a.images, a.seed, a.service_config, a.port, a.operator_key, a.client_key,
+                          a.client, a.levels, a.url, a.service_commit)
+        print(distinguisher.report("bash lab/run.sh --distinguisher --label LABEL"))
+        return 0
     out = pathlib.Path(a.out) if a.out else (RESULTS_DIR / "offline" if a.offline else RESULTS_DIR)
     if a.merge:
         report.merge(out / "results.json", pathlib.Path(a.merge))

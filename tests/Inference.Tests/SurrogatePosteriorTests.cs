@@ -17,7 +17,8 @@ public sealed class SurrogatePosteriorTests
 {
     private const int Rows = 8;
 
-    private static readonly PerturbationPolicy MadArgmax = new() { Method = PerturbationMethod.Mad, Epsilon = 1, Argmax = true };
+    // Raw MAD (camouflage off): these tests hold the answer to the formula, which only the raw method follows.
+    private static readonly PerturbationPolicy MadArgmax = new() { Method = PerturbationMethod.Mad, Epsilon = 1, Argmax = true, Camouflage = false };
 
     [Fact]
     public async Task The_mean_source_answers_MAD_with_the_manifests_mean_and_runs_no_second_model()

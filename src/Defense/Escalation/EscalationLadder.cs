@@ -40,7 +40,9 @@ public sealed class EscalationLadder
 
     /// <summary>
     /// The adaptive default: clean answers; argmax-keeping perturbations while a client is only
-    /// watched; MAD's argmax oracle when suspected; MAD's extreme vertex (poison) for an attack.
+    /// watched; MAD's argmax oracle when suspected; MAD's extreme vertex (poison) for an attack. Every
+    /// perturbed level is camouflaged (PerturbationCatalog): the answer's values are the clean ones and
+    /// the method only orders the classes (MAD by its target, so its ε only matters when camouflage is off).
     /// </summary>
     public static EscalationLadder Default { get; } = new(
     [

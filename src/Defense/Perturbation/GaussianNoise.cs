@@ -36,19 +36,4 @@ public sealed class GaussianNoise(double scale, long? seed) : IPerturbation
         var u2 = random.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
-
-    /// <summary>A tiny seeded generator on the stack: no allocation per request, same stream for the same seed.</summary>
-    private struct SplitMix64(ulong seed)
-    {
-        private ulong _state = seed;
-
-        public double NextDouble()
-        {
-            var z = _state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            return (z >> 11) * (1.0 / (1UL << 53));
-        }
-    }
 }

@@ -14,7 +14,7 @@ namespace Mirage.Defense.Perturbation;
 /// vectors that contain y's top class, so the answer keeps it. The budget is spent by linesearch:
 /// ỹ = (1 − α)·y + α·y*, α = clamp(ε / (‖y − y*‖ + 1e-7), 0, 1).
 /// </summary>
-public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbation
+public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : ITargetedPoisoning
 {
     /// <summary>Candidates the greedy argmax oracle evaluates at most (K > 10).</summary>
     public const int GreedyEvaluations = 1024;
@@ -48,15 +48,7 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
                 p[k] = surrogate[offset + k];
             }
 
-            if (ArgmaxOracle)
-            {
-                ArgmaxTarget(y, p, target);
-            }
-            else
-            {
-                ExtremeTarget(y, p, target);
-            }
-
+            ChooseTarget(y, p, target);
             var alpha = Math.Clamp(Epsilon / (Distance(y, target, Norm) + 1e-7), 0, 1);
             var sum = 0.0;
             for (var k = 0; k < classes; k++)
@@ -69,6 +61,47 @@ public sealed class Mad(double epsilon, MadNorm norm, bool argmax) : IPerturbati
             {
                 row[k] = (float)(y[k] / sum);
             }
+        }
+    }
+
+    /// <summary>The oracle's y* for one row (ε = 0: the row itself, since no budget means no move).</summary>
+    [SkipLocalsInit]
+    public void WriteTarget(ReadOnlySpan<float> row, ReadOnlySpan<float> surrogate, Span<float> target)
+    {
+        var classes = row.Length;
+        if (Epsilon == 0)
+        {
+            row.CopyTo(target);
+            return;
+        }
+
+        var p = surrogate.IsEmpty ? row : surrogate;
+        Span<double> scratch = classes <= 256 ? stackalloc double[3 * classes] : new double[3 * classes];
+        var yD = scratch[..classes];
+        var pD = scratch.Slice(classes, classes);
+        var targetD = scratch.Slice(2 * classes, classes);
+        for (var k = 0; k < classes; k++)
+        {
+            yD[k] = row[k];
+            pD[k] = p[k];
+        }
+
+        ChooseTarget(yD, pD, targetD);
+        for (var k = 0; k < classes; k++)
+        {
+            target[k] = (float)targetD[k];
+        }
+    }
+
+    private void ChooseTarget(ReadOnlySpan<double> y, ReadOnlySpan<double> p, Span<double> target)
+    {
+        if (ArgmaxOracle)
+        {
+            ArgmaxTarget(y, p, target);
+        }
+        else
+        {
+            ExtremeTarget(y, p, target);
         }
     }
 

@@ -63,6 +63,12 @@ public sealed record PerturbationPolicy
     /// <summary>mad: use the argmax-preserving oracle (MAD-argmax).</summary>
     [Id(9)] public bool? Argmax { get; init; }
 
+    /// <summary>
+    /// reverse_sigmoid, gaussian_noise, mad: answer the clean probabilities in the order the method
+    /// ranks the classes (default true; false answers the method's raw output).
+    /// </summary>
+    [Id(10)] public bool? Camouflage { get; init; }
+
     public static PerturbationPolicy None { get; } = new() { Method = PerturbationMethod.None };
 
     public static PerturbationPolicy Block { get; } = new() { Method = PerturbationMethod.Block };

@@ -15,7 +15,7 @@ public sealed class AdminApiTests(SiloFixture silo) : IClassFixture<SiloFixture>
     public async Task A_client_pinned_to_reverse_sigmoid_gets_exactly_the_reference_transformation_of_the_clean_answer()
     {
         var operatorClient = silo.Client("demo-operator");
-        await Put(operatorClient, "demo-client-2", """{"policy": {"method": "reverse_sigmoid", "beta": 0.5, "gamma": 0.5}}""");
+        await Put(operatorClient, "demo-client-2", """{"policy": {"method": "reverse_sigmoid", "beta": 0.5, "gamma": 0.5, "camouflage": false}}""");
         await Put(operatorClient, "demo-client-3", """{"exempt": true}""");
 
         var rows = Rows(10, 32);
