@@ -31,6 +31,9 @@ public sealed class AuthorizationMatrixTests(KestrelSilo silo) : IClassFixture<K
         { "POST", Client + "/reset",                        [401, 401, 403, 200, 404, 403] },
         { "GET", "/v1/admin/audit",                         [401, 401, 403, 200, 200, 403] },
         { "GET", "/v1/admin/audit?client=demo-client-1",    [401, 401, 403, 200, 200, 403] },
+        { "GET", "/v1/admin/tenant",                        [401, 401, 403, 200, 200, 403] },
+        // The console's page holds no data (every call it makes needs a key), so anyone may load it.
+        { "GET", "/",                                       [200, 200, 200, 200, 200, 200] },
         { "GET", "/metrics",                                [401, 401, 403, 403, 403, 200] },
         { "GET", "/healthz",                                [200, 200, 200, 200, 200, 200] },
         { "GET", "/readyz",                                 [200, 200, 200, 200, 200, 200] },
