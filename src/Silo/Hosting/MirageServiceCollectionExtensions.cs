@@ -8,6 +8,7 @@ using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
 using Mirage.Silo.Operators;
 using Mirage.Silo.Security;
+using Mirage.Silo.Telemetry;
 
 namespace Mirage.Silo.Hosting;
 
@@ -54,6 +55,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Detection);
         services.AddSingleton<FeatureSpaces>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.TenantWatch);
+        services.AddMirageTelemetry(builder.Configuration);
         services.AddMirageInference();
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
