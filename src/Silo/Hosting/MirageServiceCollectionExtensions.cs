@@ -6,6 +6,7 @@ using Mirage.Defense.Perturbation;
 using Mirage.Defense.Monitoring;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
+using Mirage.Silo.OpenApi;
 using Mirage.Silo.Operators;
 using Mirage.Silo.Security;
 using Mirage.Silo.Telemetry;
@@ -56,6 +57,7 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton<FeatureSpaces>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.TenantWatch);
         services.AddMirageTelemetry(builder.Configuration);
+        services.AddMirageOpenApi();
         services.AddMirageInference();
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Persistence);
