@@ -9,11 +9,12 @@ namespace Mirage.Silo.Telemetry;
 /// <summary>
 /// <c>mirage_clients{tenant,level,level_name}</c>: how many of each tenant's clients stand on each rung
 /// of its ladder. The tenant grains' read model knows every client's level, but a scrape should not
-/// page through every tenant's list, so this silo copies the counts on a timer
-/// (<see cref="TelemetryOptions.ClientLevelsRefresh"/>) and the gauge answers from the copy. Each silo
-/// reports the same tenant-wide counts: aggregate them with max, not sum.
+/// wait on every tenant's list, so the gauge answers from this silo's copy, and a scrape that finds the
+/// copy older than <see cref="TelemetryOptions.ClientLevelsRefresh"/> starts one refresh in the background.
+/// Nothing is read while nobody scrapes, so idle tenant grains are still collected. Each silo reports the
+/// same tenant-wide counts: aggregate silos with max, not sum.
 /// </summary>
-public sealed partial class ClientLevelCounts : BackgroundService
+public sealed partial class ClientLevelCounts
 {
     public const string InstrumentName = "mirage.clients";
 
@@ -23,89 +24,68 @@ public sealed partial class ClientLevelCounts : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly IReadOnlyList<string> _tenants;
     private readonly TimeSpan _refresh;
-    private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly ILogger<ClientLevelCounts> _logger;
     private volatile Measurement<int>[] _counts = [];
+    private long _refreshedAt = long.MinValue;
+    private int _refreshing;
 
     public ClientLevelCounts(
         IGrainFactory grains,
         IOptions<MirageOptions> options,
         IOptions<TelemetryOptions> telemetry,
         MirageMeter meter,
-        IHostApplicationLifetime lifetime,
         TimeProvider time,
         ILogger<ClientLevelCounts> logger)
     {
         _grains = grains;
         _tenants = options.Value.Tenants.Select(t => t.Name).ToArray();
         _refresh = telemetry.Value.ClientLevelsRefresh;
-        _lifetime = lifetime;
         _time = time;
         _logger = logger;
-        meter.Meter.CreateObservableGauge(InstrumentName, () => _counts, "{client}",
-            "Clients of each tenant on each level of its ladder, as of the tenant grain's read model (refreshed on a timer).");
+        meter.Meter.CreateObservableGauge(InstrumentName, Observe, "{client}",
+            "Clients of each tenant on each level of its ladder, as of the tenant grains' read model.");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The counts as last read; starts a refresh when they are older than the refresh period.</summary>
+    private Measurement<int>[] Observe()
     {
-        // Grain calls need the silo, which starts with the host: wait for the host to be up.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        var now = _time.GetTimestamp();
+        var refreshedAt = Interlocked.Read(ref _refreshedAt);
+        if ((refreshedAt == long.MinValue || _time.GetElapsedTime(refreshedAt, now) >= _refresh)
+            && Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            _ = Task.Run(RefreshAsync);
         }
 
-        using var timer = new PeriodicTimer(_refresh, _time);
-        do
-        {
-            await RefreshAsync(stoppingToken);
-        }
-        while (await WaitAsync(timer, stoppingToken));
+        return _counts;
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    private async Task RefreshAsync()
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            var counts = new List<Measurement<int>>();
+            foreach (var tenant in _tenants)
+            {
+                try
+                {
+                    counts.AddRange(await CountTenantAsync(tenant));
+                }
+                catch (Exception ex)
+                {
+                    // The tenant is left out of this round rather than shown stale; the next scrape tries again.
+                    LogRefreshFailed(_logger, ex, tenant);
+                }
+            }
+
+            _counts = counts.ToArray();
+            Interlocked.Exchange(ref _refreshedAt, _time.GetTimestamp());
         }
-        catch (OperationCanceledException)
+        finally
         {
-            return false;
+            Volatile.Write(ref _refreshing, 0);
         }
-    }
-
-    private async Task RefreshAsync(CancellationToken stoppingToken)
-    {
-        var counts = new List<Measurement<int>>();
-        foreach (var tenant in _tenants)
-        {
-            if (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            try
-            {
-                counts.AddRange(await CountTenantAsync(tenant));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Keep the tenant's last counts out rather than stale: the gauge shows what was read this round.
-                LogRefreshFailed(_logger, ex, tenant);
-            }
-        }
-
-        _counts = counts.ToArray();
     }
 
     private async Task<IEnumerable<Measurement<int>>> CountTenantAsync(string tenant)

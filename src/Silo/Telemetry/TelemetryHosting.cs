@@ -22,7 +22,6 @@ public static class TelemetryHosting
         services.AddSingleton(sp => new InferenceRunMetrics(sp.GetRequiredService<MirageMeter>().Meter));
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<ClientLevelCounts>();
-        services.AddHostedService(sp => sp.GetRequiredService<ClientLevelCounts>());
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("mirage")).WithMetrics(metrics =>
         {
             metrics.AddMeter(Meters).AddPrometheusExporter(prometheus =>
@@ -45,10 +44,11 @@ public static class TelemetryHosting
         return services;
     }
 
-    /// <summary>Maps /metrics (the platform's: it spans tenants) and creates the instruments that read the pools.</summary>
+    /// <summary>Maps /metrics (the platform's: it spans tenants) and creates the observable instruments.</summary>
     public static IEndpointRouteBuilder MapMirageMetrics(this IEndpointRouteBuilder app)
     {
         app.ServiceProvider.GetRequiredService<ServiceMetrics>();
+        app.ServiceProvider.GetRequiredService<ClientLevelCounts>();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MiragePolicies.Admin);
         return app;
     }

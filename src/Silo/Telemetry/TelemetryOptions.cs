@@ -6,8 +6,8 @@ public sealed class TelemetryOptions
     public const string Section = "Mirage:Telemetry";
 
     /// <summary>
-    /// How often the silo reads each tenant's client list for <c>mirage_clients</c>; a scrape answers
-    /// from that copy, so scrapes never call the tenant grains.
+    /// How old this silo's copy of the tenants' client levels (<c>mirage_clients</c>) may be before a
+    /// scrape starts reading them again; the scrape itself answers from the copy and never waits on a grain.
     /// </summary>
     public TimeSpan ClientLevelsRefresh { get; set; } = TimeSpan.FromSeconds(15);
 }
