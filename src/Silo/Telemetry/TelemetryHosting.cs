@@ -7,24 +7,24 @@ using OpenTelemetry.Resources;
 namespace Mirage.Silo.Telemetry;
 
 /// <summary>
-/// OpenTelemetry metrics, served as Prometheus text at /metrics (admin keys only): Mirage's meter, ASP.NET
-/// Core's request duration and Kestrel's connections, and Orleans' own meter.
+/// OpenTelemetry metrics, served as Prometheus text at /metrics (admin keys only): by default Mirage's meter,
+/// ASP.NET Core's request duration and Kestrel's connections, and Orleans' own meter (Mirage:Telemetry:Meters).
 /// </summary>
 public static class TelemetryHosting
 {
-    private static readonly string[] Meters =
-        [MirageMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans"];
-
     public static IServiceCollection AddMirageTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<TelemetryOptions>(configuration.GetSection(TelemetryOptions.Section));
+        var section = configuration.GetSection(TelemetryOptions.Section);
+        services.Configure<TelemetryOptions>(section);
+        // Read now: the meter provider's meters are fixed when it is built.
+        var meters = section.Get<TelemetryOptions>()?.Meters is { Length: > 0 } chosen ? chosen : TelemetryOptions.DefaultMeters;
         services.AddSingleton<MirageMeter>();
         services.AddSingleton(sp => new InferenceRunMetrics(sp.GetRequiredService<MirageMeter>().Meter));
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<ClientLevelCounts>();
         services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("mirage")).WithMetrics(metrics =>
         {
-            metrics.AddMeter(Meters).AddPrometheusExporter(prometheus =>
+            metrics.AddMeter(meters).AddPrometheusExporter(prometheus =>
             {
                 // Every scrape reads the counters afresh (the default caches the answer for 300 ms).
                 prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
