@@ -66,6 +66,19 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(configured.ClientsOf("acme").Count, scrape.Sum("mirage_clients", ("tenant", "acme")));
     }
 
+    [Fact]
+    public async Task Mirage_telemetry_meters_keeps_only_the_meters_it_names()
+    {
+        using var mirageOnly = new SiloFactory().With("Mirage:Telemetry:Meters:0", "Mirage");
+        (await mirageOnly.ClientWithKey("demo-client-1").PostAsync(Predict, Body(Rows(0, 1)))).EnsureSuccessStatusCode();
+
+        var scrape = new PrometheusScrape(await mirageOnly.ClientWithKey("demo-admin").GetStringAsync("/metrics"));
+
+        Assert.Equal(1, scrape.Value("mirage_inference_requests_total", Model));
+        Assert.DoesNotContain(scrape.Names, name => name.StartsWith("orleans_", StringComparison.Ordinal)
+            || name.StartsWith("http_server_", StringComparison.Ordinal) || name.StartsWith("kestrel_", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("demo-client-1", HttpStatusCode.Forbidden)]
