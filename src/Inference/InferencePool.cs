@@ -22,6 +22,8 @@ public sealed class InferencePool : IDisposable
     private readonly Channel<List<InferenceRequest>> _batches;
     private readonly Thread _batcher;
     private readonly Thread[] _workers;
+    private readonly InferenceRunMetrics? _metrics;
+    private readonly KeyValuePair<string, object?> _modelTag;
     private long _runs;
     private long _rows;
     private long _requestCount;
@@ -33,9 +35,12 @@ public sealed class InferencePool : IDisposable
         IInferenceModel model,
         SurrogatePosterior? surrogate,
         PerturbationCatalog perturbations,
-        InferenceOptions options)
+        InferenceOptions options,
+        InferenceRunMetrics? metrics = null)
     {
         Name = name;
+        _metrics = metrics;
+        _modelTag = new KeyValuePair<string, object?>("model", name);
         _model = model;
         // With no surrogate, MAD's posterior comes from the victim itself (docs/ALGORITHMS.md).
         _surrogate = surrogate ?? SurrogatePosterior.PerInput(model, owns: false);
@@ -222,7 +227,9 @@ public sealed class InferencePool : IDisposable
                 offset += request.Rows * inputLength;
             }
 
+            var started = Stopwatch.GetTimestamp();
             _model.Run(inputs.AsSpan(0, rows * inputLength), rows, probabilities.AsSpan(0, rows * classes), default);
+            _metrics?.RecordRun(_modelTag, rows, started);
             if (surrogate is not null)
             {
                 _surrogate.Fill(inputs.AsSpan(0, rows * inputLength), rows, surrogate.AsSpan(0, rows * classes));

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Mirage.Client.Api;
+using Mirage.Client.Operators;
 
 namespace Mirage.Client.Commands;
 
@@ -45,7 +45,7 @@ internal static class MirageCommandLine
         root.Subcommands.Add(ModelsCommand());
         root.Subcommands.Add(PredictCommand());
         root.Subcommands.Add(LoadCommand());
-        root.Subcommands.Add(ClientsCommand());
+        root.Subcommands.Add(ClientsCommand.Build());
         root.Subcommands.Add(ClusterCommand.Build());
         return root;
     }
@@ -115,54 +115,12 @@ internal static class MirageCommandLine
         return command;
     }
 
-    private static Command ClientsCommand()
-    {
-        var command = new Command("clients", "Operators: inspect and steer the clients of your tenant.");
-        var sort = new Option<string>("--sort") { DefaultValueFactory = _ => "suspicion" };
-        var limit = new Option<int>("--limit") { DefaultValueFactory = _ => 50 };
-        var list = new Command("list", "Clients sorted by suspicion.") { sort, limit };
-        list.SetAction((parse, ct) => PrintAsync(ClientOf(parse).GetJsonAsync(
-            $"v1/admin/clients?sort={Uri.EscapeDataString(parse.GetValue(sort)!)}&limit={parse.GetValue(limit)}", ct)));
+    private static readonly JsonSerializerOptions JsonOptions = ClientsScreen.JsonOptions;
 
-        var name = new Argument<string>("client") { Description = "The client's name." };
-        var show = new Command("show", "One client's detail: signals, history, override.") { name };
-        show.SetAction((parse, ct) => PrintAsync(ClientOf(parse).GetJsonAsync($"v1/admin/clients/{Escape(parse, name)}", ct)));
-
-        var body = new Argument<string>("override") { Description = "JSON, e.g. '{\"level\": 0}' or '{\"block\": true}'." };
-        var pin = new Command("override", "Set a client's override.") { name, body };
-        pin.SetAction((parse, ct) => PrintAsync(ClientOf(parse).SendJsonAsync(
-            HttpMethod.Put, $"v1/admin/clients/{Escape(parse, name)}/override", JsonNode.Parse(parse.GetValue(body)!), ct)));
-
-        var clear = new Command("clear-override", "Remove a client's override.") { name };
-        clear.SetAction((parse, ct) => PrintAsync(ClientOf(parse).SendJsonAsync(
-            HttpMethod.Delete, $"v1/admin/clients/{Escape(parse, name)}/override", null, ct)));
-
-        var reset = new Command("reset", "Forget a client's history.") { name };
-        reset.SetAction((parse, ct) => PrintAsync(ClientOf(parse).SendJsonAsync(
-            HttpMethod.Post, $"v1/admin/clients/{Escape(parse, name)}/reset", null, ct)));
-
-        foreach (var sub in new[] { list, show, pin, clear, reset })
-        {
-            command.Subcommands.Add(sub);
-        }
-
-        return command;
-    }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
-    private static MirageClient ClientOf(ParseResult parse) =>
+    internal static MirageClient ClientOf(ParseResult parse) =>
         new(new HttpClient { BaseAddress = BaseAddress(parse.GetValue(Url)!) }, parse.GetValue(Key)!);
 
     private static Uri BaseAddress(string url) => new(url.EndsWith('/') ? url : url + "/");
-
-    private static string Escape(ParseResult parse, Argument<string> argument) => Uri.EscapeDataString(parse.GetValue(argument)!);
-
-    private static async Task<int> PrintAsync(Task<JsonNode> call)
-    {
-        Console.WriteLine((await call).ToJsonString(JsonOptions));
-        return 0;
-    }
 
     private static async Task<float[][]> ReadInputsAsync(MirageClient client, string model, FileInfo file, CancellationToken ct)
     {

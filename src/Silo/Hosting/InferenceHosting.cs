@@ -17,12 +17,14 @@ public static class InferenceHosting
         services.AddSingleton(sp => LoadCatalog(
             sp.GetRequiredService<IOptions<MirageOptions>>().Value,
             sp.GetRequiredService<PerturbationCatalog>(),
+            sp.GetRequiredService<InferenceRunMetrics>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mirage.Models")));
         services.AddHostedService<ModelCatalogStartup>();
         return services;
     }
 
-    private static ModelCatalog LoadCatalog(MirageOptions options, PerturbationCatalog perturbations, ILogger logger)
+    private static ModelCatalog LoadCatalog(
+        MirageOptions options, PerturbationCatalog perturbations, InferenceRunMetrics metrics, ILogger logger)
     {
         if (!Directory.Exists(options.ModelsDirectory))
         {
@@ -36,7 +38,7 @@ public static class InferenceHosting
         {
             foreach (var path in Directory.EnumerateFiles(options.ModelsDirectory, "*.json").Order(StringComparer.Ordinal))
             {
-                models.Add(LoadModel(ModelManifest.Load(path), loader, options.Inference, perturbations, logger));
+                models.Add(LoadModel(ModelManifest.Load(path), loader, options.Inference, perturbations, metrics, logger));
             }
         }
         catch
@@ -49,7 +51,12 @@ public static class InferenceHosting
     }
 
     private static ServedModel LoadModel(
-        ModelManifest manifest, OnnxModelLoader loader, InferenceOptions options, PerturbationCatalog perturbations, ILogger logger)
+        ModelManifest manifest,
+        OnnxModelLoader loader,
+        InferenceOptions options,
+        PerturbationCatalog perturbations,
+        InferenceRunMetrics metrics,
+        ILogger logger)
     {
         var victim = loader.Open(manifest.ModelPath, manifest.ProbabilitiesOutput, manifest.EmbeddingOutput);
         var expected = manifest.InputShape.Aggregate(1, (a, d) => a * d);
@@ -62,7 +69,7 @@ public static class InferenceHosting
         }
 
         var surrogate = Surrogate(manifest, options.SurrogatePosterior, loader, logger);
-        var pool = new InferencePool(manifest.Name, victim, surrogate, perturbations, options);
+        var pool = new InferencePool(manifest.Name, victim, surrogate, perturbations, options, metrics);
         logger.LogInformation(
             "Model {Model} loaded ({Shape} -> {Classes} classes, MAD's surrogate posterior: {Surrogate}, device: {Device}, ONNX Runtime {Version})",
             manifest.Name, string.Join('x', manifest.InputShape), manifest.Classes,

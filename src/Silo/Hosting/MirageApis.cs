@@ -1,5 +1,6 @@
 using Mirage.Inference;
 using Mirage.Silo.Http;
+using Mirage.Silo.OpenApi;
 using Mirage.Silo.Security;
 using Orleans.Dashboard;
 
@@ -19,8 +20,10 @@ public static class MirageApis
         app.MapTenantApi();
         // The operators' console: its files are public, its data calls need an operator key.
         app.MapConsole();
+        app.MapMirageOpenApi();
         // Orleans' dashboard streams the silo's logs (its Log Stream page): platform admins only, never anonymous.
-        app.MapOrleansDashboard("/dashboard").RequireAuthorization(MiragePolicies.Admin);
+        // Its pages and JSON feeds are Orleans', not Mirage's API: kept out of the OpenAPI document.
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(MiragePolicies.Admin).ExcludeFromDescription();
         return app;
     }
 }

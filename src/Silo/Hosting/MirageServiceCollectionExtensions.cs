@@ -6,8 +6,10 @@ using Mirage.Defense.Perturbation;
 using Mirage.Defense.Monitoring;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Http;
+using Mirage.Silo.OpenApi;
 using Mirage.Silo.Operators;
 using Mirage.Silo.Security;
+using Mirage.Silo.Telemetry;
 
 namespace Mirage.Silo.Hosting;
 
@@ -54,6 +56,8 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Detection);
         services.AddSingleton<FeatureSpaces>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.TenantWatch);
+        services.AddMirageTelemetry(builder.Configuration);
+        services.AddMirageOpenApi();
         services.AddMirageInference();
         services.AddSingleton<ReadinessChecks>();
         services.AddSingleton<IReadinessCheck, StorageReadinessCheck>();

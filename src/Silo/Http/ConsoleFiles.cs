@@ -22,8 +22,9 @@ public static class ConsoleFiles
         var folder = Path.Combine(AppContext.BaseDirectory, "console");
         var files = Directory.Exists(folder) ? new PhysicalFileProvider(folder) : null;
         var types = new FileExtensionContentTypeProvider();
-        app.MapGet("/", (HttpContext context) => Serve(files, types, "index.html", context)).AllowAnonymous();
-        app.MapGet("/console/{**path}", (string path, HttpContext context) => Serve(files, types, path, context)).AllowAnonymous();
+        // Pages for people, not API: kept out of the OpenAPI document.
+        app.MapGet("/", (HttpContext context) => Serve(files, types, "index.html", context)).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/console/{**path}", (string path, HttpContext context) => Serve(files, types, path, context)).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 

@@ -29,7 +29,8 @@ public sealed class InferenceDeviceTests
 
         Assert.Equal("ready", (string?)ready!["status"]);
         Assert.Equal("cpu", (string?)ready["models"]![0]!["device"]);
-        Assert.Contains("mirage_model_device{model=\"fmnist-cnn\",device=\"cpu\"} 1", metrics);
+        // OpenTelemetry's exporter writes the labels in name order.
+        Assert.Contains("mirage_model_device{device=\"cpu\",model=\"fmnist-cnn\"} 1", metrics);
         Assert.Single(logs.Lines, l => l.Contains(CudaUnavailable, StringComparison.Ordinal));
         Assert.Single(logs.Lines, l => l.StartsWith("Model fmnist-cnn loaded", StringComparison.Ordinal) && l.Contains("device: cpu"));
     }
