@@ -16,6 +16,7 @@ public static class SiloHosting
         var options = builder.Configuration.GetSection(MirageOptions.Section).Get<MirageOptions>() ?? new MirageOptions();
         // Relative paths in the configuration file are relative to that file, as for the models folder.
         options.Storage.SqlitePath = Path.GetFullPath(options.Storage.SqlitePath, configFolder);
+        builder.Services.AddSingleton<Http.PredictGrains>();
         builder.UseOrleans(silo =>
         {
             silo.UseMirageClustering(options.Cluster);

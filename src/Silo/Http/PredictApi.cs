@@ -29,7 +29,7 @@ public static class PredictApi
         string model,
         HttpContext context,
         ModelCatalog catalog,
-        IGrainFactory grains,
+        PredictGrains grains,
         ObservationGate observations,
         GrainCallResilience resilience,
         IOptions<MirageOptions> options,
@@ -67,11 +67,10 @@ public static class PredictApi
         }
 
         var inputsOwned = true;
-        var clientKey = ClientGrainKey.Of(caller.Tenant, caller.Name);
+        var (clientKey, grain) = grains.ClientOf(caller);
         var slotTaken = false;
         try
         {
-            var grain = grains.GetGrain<IClientGrain>(clientKey);
             var defense = await resilience.RepeatableAsync(grain, static g => g.GetDefenseAsync(), context.RequestAborted);
             if (defense.Blocks)
             {
@@ -90,7 +89,7 @@ public static class PredictApi
             slotTaken = true;
             // Scored and observed at most once: retried only when the grain certainly never got the call.
             var result = await resilience.OnceAsync(
-                (Grain: grains.GetGrain<IInferenceGrain>(served.Name), Request: new ScoreRequest(inputs, rows, defense.Policy), Aborted: context.RequestAborted),
+                (Grain: grains.ModelOf(served.Name), Request: new ScoreRequest(inputs, rows, defense.Policy), Aborted: context.RequestAborted),
                 static s => s.Grain.ScoreAsync(s.Request, s.Aborted), context.RequestAborted);
             var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
             inputsOwned = false;
@@ -98,7 +97,7 @@ public static class PredictApi
             // Awaited by nobody on the response path: the gate frees the slot when the grain has learned
             // from it, and logs and counts it if it never gets there.
             observations.Track(clientKey, resilience.OnceAsync(
-                (Grain: grain, Observation: observation), static s => s.Grain.ObserveAsync(s.Observation), CancellationToken.None).AsTask());
+                (Grain: grain, Observation: observation), static s => s.Grain.ObserveAsync(s.Observation), CancellationToken.None));
             return new PredictResponse(served.Name, result);
         }
         catch (InferenceOverloadedException)
