@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Mirage.Grains.Clients;
 using Mirage.Inference;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Inference;
@@ -11,7 +12,7 @@ using Mirage.Silo.Security;
 namespace Mirage.Silo.Http;
 
 /// <summary>
-/// POST /v1/models/{model}/predict: authenticate, parse, ask the client's grain for its defense, score
+/// POST /v1/models/{model}/predict: authenticate, parse, read the client's defense (published by its grain), score
 /// through the model's inference grain, send the observation to the client's grain, answer. The answer never says which
 /// defense was applied.
 /// </summary>
@@ -30,6 +31,7 @@ public static class PredictApi
         HttpContext context,
         ModelCatalog catalog,
         PredictGrains grains,
+        LocalDefenses defenses,
         ObservationGate observations,
         GrainCallResilience resilience,
         IOptions<MirageOptions> options,
@@ -71,7 +73,9 @@ public static class PredictApi
         var slotTaken = false;
         try
         {
-            var defense = await resilience.RepeatableAsync(grain, static g => g.GetDefenseAsync(), context.RequestAborted);
+            // The grain's published defense: read here when its activation is on this silo, else asked for.
+            var defense = defenses.TryGet(clientKey, out var published) ? published
+                : await resilience.RepeatableAsync(grain, static g => g.GetDefenseAsync(), context.RequestAborted);
             if (defense.Blocks)
             {
                 return new ApiError(StatusCodes.Status403Forbidden, "Forbidden",

@@ -42,6 +42,7 @@ internal static class MirageCluster
             services.AddSingleton<FeatureSpaces>();
             services.AddSingleton(settings.TenantWatch);
             services.AddSingleton(settings.Persistence);
+            services.AddSingleton<LocalDefenses>();
             services.AddSingleton<IConfiguredClients>(new StaticConfiguredClients(settings.ConfiguredClients));
             services.AddSingleton(_ => settings.Models());
             silo.AddMirageTestStorage();
