@@ -27,6 +27,7 @@ public sealed class ClientGrain(
     [PersistentState("detector", MirageStorage.Name)] IPersistentState<DetectorRecord> detector,
     [PersistentState("detectorchanges", MirageStorage.Name)] IPersistentState<DetectorRecord> detectorChanges,
     TimeProvider time,
+    LocalDefenses localDefenses,
     ILogger<ClientGrain> logger) : Grain, IClientGrain
 {
     private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
@@ -39,14 +40,17 @@ public sealed class ClientGrain(
     private IGrainTimer? _tenantFlush;
     private IGrainTimer? _detectorFlush;
 
-    // Published atomically after every turn; the request path reads it without queueing behind turns.
+    // Published atomically after every turn; the request path reads it without queueing behind turns, on this
+    // silo from localDefenses (no grain call), elsewhere through GetDefenseAsync.
     private volatile DefenseDecision _defense = DefenseDecision.Clean;
+    private string _key = "";
 
     private ClientRecord Record => state.State;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (tenant, client) = ClientGrainKey.Parse(this.GetPrimaryKeyString());
+        _key = this.GetPrimaryKeyString();
+        var (tenant, client) = ClientGrainKey.Parse(_key);
         _ladder = ladders.For(tenant);
         _tenant = new TenantReporter(GrainFactory.GetGrain<ITenantGrain>(tenant), client);
         (Record.Tenant, Record.Client) = (tenant, client);
@@ -58,6 +62,8 @@ public sealed class ClientGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // First: from now on requests ask the grain, which answers from its next activation.
+        localDefenses.Withdraw(_key, _defense);
         if (_unwritten > 0)
         {
             await WriteAsync();
@@ -298,6 +304,7 @@ public sealed class ClientGrain(
             _ => new DefenseDecision(level, rung.Name, rung.Policy),
         };
         (record.Level, record.LevelName) = (_defense.Level, _defense.LevelName);
+        localDefenses.Publish(_key, _defense);
     }
 
     private ClientMonitor MonitorOf(QueryObservation observation)

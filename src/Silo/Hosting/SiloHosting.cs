@@ -16,6 +16,9 @@ public static class SiloHosting
         var options = builder.Configuration.GetSection(MirageOptions.Section).Get<MirageOptions>() ?? new MirageOptions();
         // Relative paths in the configuration file are relative to that file, as for the models folder.
         options.Storage.SqlitePath = Path.GetFullPath(options.Storage.SqlitePath, configFolder);
+        // The predict path's grain references, and the defenses this silo's client grains publish for it.
+        builder.Services.AddSingleton<Http.PredictGrains>();
+        builder.Services.AddSingleton<Mirage.Grains.Clients.LocalDefenses>();
         builder.UseOrleans(silo =>
         {
             silo.UseMirageClustering(options.Cluster);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Mirage.Grains.Clients;
 using Mirage.Inference;
 using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Inference;
@@ -11,7 +12,7 @@ using Mirage.Silo.Security;
 namespace Mirage.Silo.Http;
 
 /// <summary>
-/// POST /v1/models/{model}/predict: authenticate, parse, ask the client's grain for its defense, score
+/// POST /v1/models/{model}/predict: authenticate, parse, read the client's defense (published by its grain), score
 /// through the model's inference grain, send the observation to the client's grain, answer. The answer never says which
 /// defense was applied.
 /// </summary>
@@ -29,7 +30,8 @@ public static class PredictApi
         string model,
         HttpContext context,
         ModelCatalog catalog,
-        IGrainFactory grains,
+        PredictGrains grains,
+        LocalDefenses defenses,
         ObservationGate observations,
         GrainCallResilience resilience,
         IOptions<MirageOptions> options,
@@ -67,12 +69,13 @@ public static class PredictApi
         }
 
         var inputsOwned = true;
-        var clientKey = ClientGrainKey.Of(caller.Tenant, caller.Name);
+        var (clientKey, grain) = grains.ClientOf(caller);
         var slotTaken = false;
         try
         {
-            var grain = grains.GetGrain<IClientGrain>(clientKey);
-            var defense = await resilience.RepeatableAsync(grain, static g => g.GetDefenseAsync(), context.RequestAborted);
+            // The grain's published defense: read here when its activation is on this silo, else asked for.
+            var defense = defenses.TryGet(clientKey, out var published) ? published
+                : await resilience.RepeatableAsync(grain, static g => g.GetDefenseAsync(), context.RequestAborted);
             if (defense.Blocks)
             {
                 return new ApiError(StatusCodes.Status403Forbidden, "Forbidden",
@@ -90,7 +93,7 @@ public static class PredictApi
             slotTaken = true;
             // Scored and observed at most once: retried only when the grain certainly never got the call.
             var result = await resilience.OnceAsync(
-                (Grain: grains.GetGrain<IInferenceGrain>(served.Name), Request: new ScoreRequest(inputs, rows, defense.Policy), Aborted: context.RequestAborted),
+                (Grain: grains.ModelOf(served.Name), Request: new ScoreRequest(inputs, rows, defense.Policy), Aborted: context.RequestAborted),
                 static s => s.Grain.ScoreAsync(s.Request, s.Aborted), context.RequestAborted);
             var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
             inputsOwned = false;
@@ -98,7 +101,7 @@ public static class PredictApi
             // Awaited by nobody on the response path: the gate frees the slot when the grain has learned
             // from it, and logs and counts it if it never gets there.
             observations.Track(clientKey, resilience.OnceAsync(
-                (Grain: grain, Observation: observation), static s => s.Grain.ObserveAsync(s.Observation), CancellationToken.None).AsTask());
+                (Grain: grain, Observation: observation), static s => s.Grain.ObserveAsync(s.Observation), CancellationToken.None));
             return new PredictResponse(served.Name, result);
         }
         catch (InferenceOverloadedException)

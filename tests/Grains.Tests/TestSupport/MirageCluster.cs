@@ -46,6 +46,7 @@ internal static class MirageCluster
             services.AddSingleton(settings.TenantWatch);
             services.AddSingleton(settings.Persistence);
             services.AddSingleton(settings.Audit);
+            services.AddSingleton<LocalDefenses>();
             services.AddSingleton<IConfiguredClients>(new StaticConfiguredClients(settings.ConfiguredClients));
             services.AddSingleton(_ => settings.Models());
             silo.AddMirageTestStorage();

@@ -57,7 +57,7 @@ public sealed class GrainCallResilienceTests
         var calls = new ScriptedCalls(failures: 1, () => Error(error));
 
         var thrown = await Assert.ThrowsAnyAsync<Exception>(() =>
-            RunAsync(Resilience().OnceAsync(calls, static c => (Task)c.NextAsync(), CancellationToken.None).AsTask()));
+            RunAsync(Resilience().OnceAsync(calls, static c => (Task)c.NextAsync(), CancellationToken.None)));
 
         Assert.Equal(Error(error).GetType(), thrown.GetType());
         Assert.Equal(1, calls.Attempts);
@@ -120,7 +120,7 @@ public sealed class GrainCallResilienceTests
         var hung = new TaskCompletionSource();
         var resilience = Resilience();
 
-        var call = resilience.OnceAsync(hung, h => { attempts++; return h.Task; }, CancellationToken.None).AsTask();
+        var call = resilience.OnceAsync(hung, h => { attempts++; return h.Task; }, CancellationToken.None);
         await AdvanceAsync(call, Defaults.TotalTimeout + TimeSpan.FromSeconds(5));
         Assert.False(call.IsCompleted);
 
@@ -129,6 +129,24 @@ public sealed class GrainCallResilienceTests
 
         Assert.True(GrainCallResilience.GaveUp(thrown), thrown.GetType().Name);
         Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task The_bound_counts_from_the_first_attempt_when_it_fails_late()
+    {
+        // The first attempt runs outside the pipeline; a failure after 8 s leaves the retries the last 2 s.
+        var first = new TaskCompletionSource<int>();
+        var attempts = 0;
+        var start = _time.GetUtcNow();
+        var call = Resilience().RepeatableAsync(first, f => ++attempts == 1 ? f.Task : Task.FromException<int>(Error("rejection")), CancellationToken.None).AsTask();
+        await AdvanceAsync(call, TimeSpan.FromSeconds(8));
+        first.SetException(Error("rejection"));
+
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(() => RunAsync(call));
+
+        Assert.True(GrainCallResilience.GaveUp(thrown), thrown.GetType().Name);
+        Assert.InRange(_time.GetUtcNow() - start, Defaults.TotalTimeout - Step, Defaults.TotalTimeout + 10 * Step);
+        Assert.InRange(attempts, 2, 6);
     }
 
     [Fact]
