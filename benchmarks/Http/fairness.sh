@@ -9,7 +9,7 @@
 # before them). Rounds alternate the two silos; the table shows medians over the rounds.
 # The victim's own key rate is lifted in both, so only the flood is limited. wrk runs on the same cores
 # as the silo, so the flood's client side costs CPU too: read the numbers as this machine's, not a bound.
-# Usage: bash benchmarks/Http/fairness.sh [seconds per measurement, default 10] [rounds, default 3]
+# LIMITS="on" measures only the silo with limits. Usage: bash benchmarks/Http/fairness.sh [seconds per measurement, default 10] [rounds, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-10}
@@ -37,30 +37,30 @@ to_ms() { # wrk's latency ("850.00us", "12.3ms", "1.02s") in ms
 }
 
 measure() { # limits victim-kind scenario flood-connections
-  local kind=$2; shift
+  local limits=$1 kind=$2; shift 2
   local pause=; [ "$kind" = steady ] && pause=5
   local flood_out=/tmp/mirage-fairness-flood.txt victim
-  if [ "$3" -gt 0 ]; then
-    KEY=demo-client-1 ACCEPT=429,503 BATCH=1 wrk -t1 -c"$3" -d"$((duration + 3))s" --timeout 30s \
+  if [ "$2" -gt 0 ]; then
+    KEY=demo-client-1 ACCEPT=429,503 BATCH=1 wrk -t1 -c"$2" -d"$((duration + 3))s" --timeout 30s \
       -s benchmarks/Http/predict.lua "$url" >"$flood_out" 2>&1 &
     local flood=$!
     sleep 2
   fi
   victim=$(KEY=acme-client-1 BATCH=1 DELAY_MS=$pause wrk -t1 -c2 -d"${duration}s" --latency -s benchmarks/Http/predict.lua "$url")
-  [ "$3" -gt 0 ] && wait $flood
+  [ "$2" -gt 0 ] && wait $flood
   local p50 p99 rps flood_rps=0 flood_refused=0
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$victim")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$victim")")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$victim")
-  if [ "$3" -gt 0 ]; then
+  if [ "$2" -gt 0 ]; then
     flood_rps=$(awk '/Requests\/sec/ {print $2}' "$flood_out")
     flood_refused=$(awk '/Non-2xx/ {print $5}' "$flood_out")
   fi
-  echo "$1|$kind|$2|$p50|$p99|$rps|$flood_rps|${flood_refused:-0}" >>"$results"
+  echo "$limits|$kind|$1|$p50|$p99|$rps|$flood_rps|${flood_refused:-0}" >>"$results"
 }
 
 for round in $(seq "$rounds"); do
-  for limits in on off; do
+  for limits in ${LIMITS:-on off}; do
     if [ "$limits" = on ]; then KEEP_LIMITS=1 run_silo "${clean[@]}" "${victim_unlimited[@]}"; else run_silo "${clean[@]}"; fi
     # Warm-up: JIT, the grains of both clients, ONNX Runtime's first runs.
     KEY=acme-client-1 BATCH=1 wrk -t1 -c2 -d3s -s benchmarks/Http/predict.lua "$url" >/dev/null
