@@ -76,6 +76,11 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         Assert.Equal("reverse_sigmoid", (string?)policy["method"]);
         Assert.Equal(0.7, (double)policy["beta"]!);
         Assert.Equal(0.4, (double)policy["gamma"]!);
+        // The action is in the client's audit trail, read from GET /v1/admin/audit: the cancelled one is not.
+        var trail = page.Locator("#audit-body tr");
+        await Expect(trail).ToHaveCountAsync(1);
+        await Expect(trail.First).ToContainTextAsync("override");
+        await Expect(trail.First).ToContainTextAsync("reverse_sigmoid");
         await ScreenshotAsync(page, "console-client.png");
 
         // The tenant: clients per level and queries per minute drawn, the attacker's flag listed.
