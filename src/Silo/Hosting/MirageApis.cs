@@ -17,6 +17,7 @@ public static class MirageApis
         app.MapModelsApi();
         app.MapPredictApi();
         app.MapAdminApi();
+        app.MapAuditApi();
         app.MapTenantApi();
         // The operators' console: its files are public, its data calls need an operator key.
         app.MapConsole();

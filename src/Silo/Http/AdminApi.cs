@@ -37,7 +37,6 @@ public static class AdminApi
             AuditedAsync(client, context, keys, AuditAction.ClearOverride, static grain => grain.SetOverrideAsync(null)));
         admin.MapPost("/{client}/reset", (string client, HttpContext context, ApiKeyDirectory keys) =>
             AuditedAsync(client, context, keys, AuditAction.Reset, static grain => grain.ResetAsync()));
-        app.MapAuditApi();
         return app;
     }
 

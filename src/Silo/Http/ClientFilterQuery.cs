@@ -43,7 +43,7 @@ internal static class ClientFilterQuery
 
     private static int? RungOf(string text, EscalationLadder ladder)
     {
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        if (AdminQuery.TryParseCount(text, 0, out var number))
         {
             return number < ladder.Levels.Count ? number : null;
         }
