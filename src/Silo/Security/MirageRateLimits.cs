@@ -30,13 +30,14 @@ public static class MirageRateLimits
             ApiPrincipal.Of(context) is { } caller
                 ? RateLimitPartition.GetConcurrencyLimiter(caller.Tenant, tenant => Share(limits.For(tenant)))
                 : RateLimitPartition.GetNoLimiter(""));
-        if (limits.RefusalDelay < TimeSpan.Zero)
+        if (limits.RefusalDelay < TimeSpan.Zero || limits.MaxRefusalDelay < limits.RefusalDelay || limits.HeldRefusalsPerDelay < 1)
         {
-            throw new InvalidOperationException("Mirage:Security:RateLimits:RefusalDelay must not be negative.");
+            throw new InvalidOperationException(
+                "Mirage:Security:RateLimits needs RefusalDelay ≥ 0, MaxRefusalDelay ≥ RefusalDelay and HeldRefusalsPerDelay ≥ 1.");
         }
 
-        var refusalDelay = limits.RefusalDelay;
-        options.OnRejected = (rejected, cancellationToken) => OnRejectedAsync(rejected, refusalDelay, cancellationToken);
+        var holds = new RefusalHolds(limits.RefusalDelay, limits.MaxRefusalDelay, limits.HeldRefusalsPerDelay);
+        options.OnRejected = (rejected, cancellationToken) => OnRejectedAsync(rejected, holds, cancellationToken);
     }
 
     /// <summary>Unauthenticated requests are never limited here: the authorization policies answer them 401 first.</summary>
@@ -76,23 +77,28 @@ public static class MirageRateLimits
     private static readonly byte[] OverRate = Problem("This key is over its request rate; retry after the Retry-After delay.");
     private static readonly byte[] ShareInUse = Problem("This tenant's share of the inference capacity is in use; retry after the Retry-After delay.");
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, TimeSpan refusalDelay, CancellationToken cancellationToken)
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, RefusalHolds holds, CancellationToken cancellationToken)
     {
         var response = rejected.HttpContext.Response;
         // A token bucket knows when its next token comes; a full share does not, so one second.
         var overRate = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = overRate ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-        var hold = TimeSpan.FromSeconds(Math.Min(refusalDelay.TotalSeconds, seconds));
-        if (hold > TimeSpan.Zero)
+        using (var hold = holds.Enter(ApiPrincipal.Required(rejected.HttpContext)))
         {
-            try
+            // The base hold never outlasts the Retry-After; a flooding key's longer hold lengthens its Retry-After.
+            var duration = hold.Flooding ? hold.Duration : TimeSpan.FromSeconds(Math.Min(hold.Duration.TotalSeconds, seconds));
+            seconds = Math.Max(seconds, (int)Math.Ceiling(duration.TotalSeconds));
+            if (duration > TimeSpan.Zero)
             {
-                await Task.Delay(hold, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                // The caller hung up while held: nobody is left to answer.
-                return;
+                try
+                {
+                    await Task.Delay(duration, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The caller hung up while held: nobody is left to answer.
+                    return;
+                }
             }
         }
 

@@ -44,6 +44,16 @@ public sealed class RateLimitOptions
     /// </summary>
     public TimeSpan RefusalDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Refusals of one key that may be held at once at <see cref="RefusalDelay"/>; past that each new one is held
+    /// longer in proportion (a key flooding on 640 connections gets 10 s holds), up to <see cref="MaxRefusalDelay"/>,
+    /// and its Retry-After says so. A key that honours Retry-After never comes near it.
+    /// </summary>
+    public int HeldRefusalsPerDelay { get; set; } = 64;
+
+    /// <summary>The longest a refusal is held (and then its Retry-After), however many connections its key floods on.</summary>
+    public TimeSpan MaxRefusalDelay { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The limits of one tenant, every field set.</summary>
     public TenantRateLimits For(string tenant)
     {

@@ -108,6 +108,32 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task A_key_flooding_on_more_connections_than_its_held_refusals_gets_longer_holds_and_says_so_in_retry_after()
+    {
+        using var silo = KestrelSilo.With(
+            ("Mirage:Security:RateLimits:Tenants:acme:RequestsPerSecond", "1"),
+            ("Mirage:Security:RateLimits:Tenants:acme:Burst", "1"),
+            ("Mirage:Security:RateLimits:RefusalDelay", "00:00:00.300"),
+            ("Mirage:Security:RateLimits:HeldRefusalsPerDelay", "2"),
+            ("Mirage:Security:RateLimits:MaxRefusalDelay", "00:00:05"));
+        using var acme = silo.Client("acme-client-1");
+        Assert.Equal(HttpStatusCode.OK, (await acme.GetAsync("/v1/models")).StatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refusals = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var response = await acme.GetAsync("/v1/models");
+            return (response.StatusCode, RetryAfter: response.Headers.RetryAfter?.Delta, Answered: clock.Elapsed);
+        }));
+
+        // Eight held at once, two allowed: the last is held 0.3 s x 8 / 2 = 1.2 s and asks for 2 s.
+        Assert.All(refusals, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode));
+        Assert.True(refusals.Max(r => r.Answered) >= TimeSpan.FromMilliseconds(1150), $"longest hold {refusals.Max(r => r.Answered).TotalMilliseconds:F0} ms");
+        Assert.Contains(refusals, r => r.RetryAfter == TimeSpan.FromSeconds(2));
+        Assert.All(refusals, r => Assert.True(r.RetryAfter >= TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public void Tenants_inherit_the_default_field_by_field()
     {
         var limits = new RateLimitOptions
