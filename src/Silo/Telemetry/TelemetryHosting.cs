@@ -17,7 +17,8 @@ public static class TelemetryHosting
         var section = configuration.GetSection(TelemetryOptions.Section);
         services.Configure<TelemetryOptions>(section);
         // Read now: the meter provider's meters are fixed when it is built.
-        var meters = section.Get<TelemetryOptions>()?.Meters is { Length: > 0 } chosen ? chosen : TelemetryOptions.DefaultMeters;
+        var telemetry = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var meters = telemetry.Meters is { Length: > 0 } chosen ? chosen : TelemetryOptions.DefaultMeters;
         services.AddSingleton<MirageMeter>();
         services.AddSingleton(sp => new InferenceRunMetrics(sp.GetRequiredService<MirageMeter>().Meter));
         services.AddSingleton<ServiceMetrics>();
@@ -36,9 +37,13 @@ public static class TelemetryHosting
                 // A meter listener sees every meter of its name in the process. Hosts that share a process
                 // (the tests run several silos) keep to the instruments of their own meter factory; meters
                 // made without one (Orleans' are static) are the process's and are kept.
+                // A dropped instrument is never enabled, so its recording call returns at once.
                 var own = sp.GetRequiredService<IMeterFactory>();
+                var perMessage = telemetry.OrleansPerMessageInstruments;
                 builder.AddView(instrument =>
-                    instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+                    (instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, own))
+                    && (perMessage || !TelemetryOptions.IsPerMessage(instrument.Name))
+                        ? null : MetricStreamConfiguration.Drop);
             });
         });
         return services;

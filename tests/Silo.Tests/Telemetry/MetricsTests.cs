@@ -48,7 +48,10 @@ public sealed class MetricsTests : IDisposable
 
         var predictRoute = ("http_route", "/v1/models/{model}/predict");
         Assert.Equal(3, after.Sum("http_server_request_duration_seconds_count", predictRoute, ("http_response_status_code", "200")));
-        Assert.Contains(after.Names, name => name.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Contains(after.Names, name => name.StartsWith("orleans_app_requests_latency", StringComparison.Ordinal));
+        // Orleans' per-message instruments are left out unless asked for (Mirage:Telemetry:OrleansPerMessageInstruments).
+        Assert.DoesNotContain(after.Names, name => name.StartsWith("orleans_messaging_", StringComparison.Ordinal)
+            || name.StartsWith("orleans_directory_lookups_", StringComparison.Ordinal));
         // The counters are the exporter's now, with no copy of the hand-written ones beside them.
         Assert.Single(after.Text.Split('\n'), line => line.StartsWith("# TYPE mirage_inference_requests_total ", StringComparison.Ordinal));
     }
@@ -77,6 +80,18 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(1, scrape.Value("mirage_inference_requests_total", Model));
         Assert.DoesNotContain(scrape.Names, name => name.StartsWith("orleans_", StringComparison.Ordinal)
             || name.StartsWith("http_server_", StringComparison.Ordinal) || name.StartsWith("kestrel_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Orleans_per_message_instruments_are_exported_when_asked_for()
+    {
+        using var perMessage = new SiloFactory().With("Mirage:Telemetry:OrleansPerMessageInstruments", "true");
+        (await perMessage.ClientWithKey("demo-client-1").PostAsync(Predict, Body(Rows(0, 1)))).EnsureSuccessStatusCode();
+
+        var scrape = new PrometheusScrape(await perMessage.ClientWithKey("demo-admin").GetStringAsync("/metrics"));
+
+        Assert.Contains(scrape.Names, name => name.StartsWith("orleans_messaging_sent_local", StringComparison.Ordinal));
+        Assert.Contains(scrape.Names, name => name.StartsWith("orleans_directory_lookups_", StringComparison.Ordinal));
     }
 
     [Theory]
