@@ -9,7 +9,7 @@ namespace Mirage.Defense.Tests.Escalation;
 public sealed class EvidenceRuleTests
 {
     private static readonly EscalationLadder Default = EscalationLadder.Default;
-    private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
     [Theory]
     [InlineData(0.95, 0.0, "suspect")]   // full volume, no evidence: the highest label-keeping level reached
@@ -62,8 +62,11 @@ public sealed class EvidenceRuleTests
     private static List<(double[] Features, int Class)> Natural(SyntheticStreams streams, int count) =>
         Enumerable.Range(0, count).Select(_ => streams.Natural()).ToList();
 
-    /// <summary>The queries, confidently answered, within one minute (full volume), through a monitor, the rule and the tracker.</summary>
-    private static (List<int> Levels, ClientMonitor Monitor) Run(IReadOnlyList<(double[] Features, int Class)> queries)
+    /// <summary>
+    /// The queries, confidently answered, all at <see cref="Start"/>, through a monitor of the default options, the
+    /// rule and a tracker on the default ladder: the level after each query.
+    /// </summary>
+    internal static (List<int> Levels, ClientMonitor Monitor) Run(IReadOnlyList<(double[] Features, int Class)> queries)
     {
         var monitor = new ClientMonitor(FeatureProjection.Identity(16), 10, new SuspicionOptions());
         var tracker = new EscalationTracker();

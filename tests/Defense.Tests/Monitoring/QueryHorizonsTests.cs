@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Mirage.Defense.Escalation;
+using Mirage.Defense.Tests.Escalation;
 using Mirage.Defense.Monitoring;
 
 namespace Mirage.Defense.Tests.Monitoring;
@@ -11,7 +11,7 @@ namespace Mirage.Defense.Tests.Monitoring;
 public sealed class QueryHorizonsTests
 {
     private static readonly SuspicionOptions Options = new();
-    private static readonly DateTimeOffset Start = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = EvidenceRuleTests.Start;
 
     [Fact]
     public void Class_blocks_and_the_same_queries_shuffled_get_the_same_signals_and_are_flagged_at_the_same_count()
@@ -96,24 +96,10 @@ public sealed class QueryHorizonsTests
         }
     }
 
-    /// <summary>The first query count at which a monitor over the default options flags the stream (all in one minute), and its signals at the end.</summary>
+    /// <summary>The first query count at which the stream is flagged (all in one minute), and its signals at the end.</summary>
     private static (int FlaggedAt, Interfaces.Operators.ClientSignals Signals) FlaggedAt(IReadOnlyList<(double[] Features, int Class)> queries)
     {
-        var monitor = new ClientMonitor(FeatureProjection.Identity(16), 10, Options);
-        var tracker = new EscalationTracker();
-        var flaggedAt = -1;
-        var posterior = new float[10];
-        for (var q = 0; q < queries.Count; q++)
-        {
-            Array.Fill(posterior, 0.05f / 9);
-            posterior[queries[q].Class] = 0.95f;
-            monitor.Observe(queries[q].Features.Select(v => (float)v).ToArray(), posterior, 1, Start);
-            if (tracker.Update(EscalationLadder.Default, monitor.Suspicion(Start), monitor.Evidence(Start), Start) > 0 && flaggedAt < 0)
-            {
-                flaggedAt = q + 1;
-            }
-        }
-
-        return (flaggedAt, monitor.Signals(0, false, Start));
+        var (levels, monitor) = EvidenceRuleTests.Run(queries);
+        return (levels.FindIndex(l => l > 0) + 1, monitor.Signals(0, false, EvidenceRuleTests.Start));
     }
 }
