@@ -312,25 +312,7 @@ public sealed class ClientGrain(
     private void Publish()
     {
         var record = Record;
-        var level = Math.Min(record.Escalation.Level, _ladder.Levels.Count - 1);
-        var rung = _ladder.Levels[level];
-        var defense = record.Override switch
-        {
-            { Block: true } => new DefenseDecision(level, rung.Name, PerturbationPolicy.Block),
-            { Exempt: true } => new DefenseDecision(level, rung.Name, PerturbationPolicy.None),
-            { Policy: { } policy } => new DefenseDecision(level, rung.Name, policy),
-            { Level: { } pinned } when pinned < _ladder.Levels.Count =>
-                new DefenseDecision(pinned, _ladder.Levels[pinned].Name, _ladder.Levels[pinned].Policy),
-            _ => new DefenseDecision(level, rung.Name, rung.Policy),
-        };
-
-        // The tenant's quota applies on the ladder's decisions; an operator's override is a decision about
-        // this client and beats it.
-        if (record.Override is null && _quota is not null && record.Usage.ExhaustedUntil(_quota) is { } until)
-        {
-            defense = defense with { PastQuota = _quota.PolicyPast(_ladder, defense.Policy), QuotaUntil = until };
-        }
-
+        var defense = ClientDefense.Decide(record, _ladder, _quota);
         _defense = defense;
         (record.Level, record.LevelName) = (_defense.Level, _defense.LevelName);
         localDefenses.Publish(_key, _defense);
