@@ -48,6 +48,7 @@ public class ClientGrainObserveBenchmarks
                 silo.AddMemoryGrainStorage(MirageStorage.Name);
                 silo.Services.AddSingleton(TimeProvider.System);
                 silo.Services.AddSingleton(new EscalationLadders(new Dictionary<string, EscalationLadder>()));
+                silo.Services.AddSingleton(UsageQuotas.None);
                 silo.Services.AddSingleton(new SuspicionOptions());
                 silo.Services.AddSingleton<FeatureSpaces>();
                 silo.Services.AddSingleton(new TenantWatchOptions());

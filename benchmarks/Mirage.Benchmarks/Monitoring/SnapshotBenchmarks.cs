@@ -145,6 +145,6 @@ public class SnapshotBenchmarks
         var posterior = new float[Classes];
         Array.Fill(posterior, 0.1f / (Classes - 1));
         posterior[label] = 0.9f;
-        _monitor.Observe(image, posterior, 1);
+        _monitor.Observe(image, posterior, 1, DateTimeOffset.UnixEpoch);
     }
 }

@@ -64,15 +64,30 @@ public sealed class EscalationLadder
         },
     ], TimeSpan.FromMinutes(10));
 
-    /// <summary>The highest level whose threshold the suspicion reaches.</summary>
-    public int LevelFor(double suspicion)
+    /// <summary>The highest level whose threshold the suspicion reaches, all of it evidence.</summary>
+    public int LevelFor(double suspicion) => LevelFor(suspicion, suspicion);
+
+    /// <summary>
+    /// The evidence rule (docs/DETECTION.md): the highest level whose threshold the suspicion reaches and,
+    /// when its policy may change the label (<see cref="PerturbationPolicy.KeepsArgmax"/> false), the
+    /// evidence reaches too. Volume alone thus lifts a client at most to the highest label-keeping level
+    /// it reaches (the default ladder's "suspect"), flagged for the operator, and never flips a label.
+    /// </summary>
+    public int LevelFor(double suspicion, double evidence)
     {
         var level = 0;
-        while (level + 1 < Levels.Count && suspicion >= Levels[level + 1].Threshold)
+        for (var i = 1; i < Levels.Count && suspicion >= Levels[i].Threshold; i++)
         {
-            level++;
+            if (Levels[i].Policy.KeepsArgmax || evidence >= Levels[i].Threshold)
+            {
+                level = i;
+            }
         }
 
         return level;
     }
+
+    /// <summary>The highest level whose policy changes labels (and answers: not a block); null when none does.</summary>
+    public EscalationLevel? TopLabelChanging() =>
+        Levels.LastOrDefault(l => !l.Policy.KeepsArgmax && l.Policy.Method != PerturbationMethod.Block);
 }

@@ -10,11 +10,17 @@ public sealed class EscalationTracker
     /// <summary>Since when the suspicion has stayed below the current level's threshold; null while it has not.</summary>
     public DateTimeOffset? CalmSince { get; set; }
 
-    /// <summary>Moves the client for a new suspicion at <paramref name="now"/>; answers the level.</summary>
-    public int Update(EscalationLadder ladder, double suspicion, DateTimeOffset now)
+    /// <summary>Moves the client for a new suspicion, all of it evidence, at <paramref name="now"/>; answers the level.</summary>
+    public int Update(EscalationLadder ladder, double suspicion, DateTimeOffset now) => Update(ladder, suspicion, suspicion, now);
+
+    /// <summary>
+    /// Moves the client for a new suspicion and the evidence within it (<see cref="EscalationLadder.LevelFor(double, double)"/>)
+    /// at <paramref name="now"/>; answers the level.
+    /// </summary>
+    public int Update(EscalationLadder ladder, double suspicion, double evidence, DateTimeOffset now)
     {
         Level = Math.Min(Level, ladder.Levels.Count - 1);
-        var target = ladder.LevelFor(suspicion);
+        var target = ladder.LevelFor(suspicion, evidence);
         if (target >= Level)
         {
             Level = target;

@@ -10,7 +10,8 @@ namespace Mirage.Defense.Monitoring;
 /// fingerprint) and the classes; every part then checks the sizes it was built with. A snapshot that
 /// does not fit the current configuration is refused with the reason, and the caller starts afresh.
 /// Layout, version <see cref="SnapshotFormat.Version"/>: the envelope, input length, dimensions,
-/// fingerprint, classes, queries, then PRADA, the low-confidence window and the class window.
+/// fingerprint, classes, queries, then PRADA and the low-confidence window (the class counts live in the
+/// client's record, <see cref="QueryHorizons"/>).
 /// Changes (<see cref="WriteChangesTo"/>) have the same layout after their base's checksum, with only
 /// the growing-set points and window distances added since the base: those are most of a snapshot's bytes.
 /// </summary>
@@ -106,11 +107,10 @@ public sealed partial class ClientMonitor
         writer.WriteInt32(_projection.InputLength);
         writer.WriteInt32(_projection.Dimensions);
         writer.WriteUInt64(_projection.Fingerprint);
-        writer.WriteInt32(_classes.Categories);
+        writer.WriteInt32(_classes);
         writer.WriteInt64(Queries);
         _prada.WriteTo(writer, @base);
         _lowConfidence.WriteTo(writer);
-        _classes.WriteTo(writer);
     }
 
     private bool ReadBody(ref SnapshotReader reader, ReadOnlySpan<PradaDetector.TrackMark> @base)
@@ -121,14 +121,14 @@ public sealed partial class ClientMonitor
         var classes = reader.ReadInt32();
         if (!reader.Matches(inputLength, _projection.InputLength, "input values") || !reader.Matches(dimensions, _projection.Dimensions, "feature dimensions")
             || !reader.Check(fingerprint == _projection.Fingerprint, "the snapshot was taken in another feature space (the projection's matrix differs)")
-            || !reader.Matches(classes, _classes.Categories, "classes"))
+            || !reader.Matches(classes, _classes, "classes"))
         {
             return false;
         }
 
         Queries = reader.ReadInt64();
         return reader.Check(Queries >= 0, $"the monitor has seen {Queries} queries")
-            && _prada.ReadFrom(ref reader, @base) && _lowConfidence.ReadFrom(ref reader) && _classes.ReadFrom(ref reader);
+            && _prada.ReadFrom(ref reader, @base) && _lowConfidence.ReadFrom(ref reader);
     }
 
     /// <summary>A full snapshot's checksum and how far each class's rings had come when it was taken.</summary>

@@ -45,26 +45,8 @@ public sealed partial class SlidingCounts
     }
 
     /// <summary>Fraction of categories seen in the window.</summary>
-    public double Coverage() => Count == 0 ? 0 : (double)_counts.Count(c => c > 0) / _counts.Length;
+    public double Coverage() => ClassHistogram.Coverage(_counts);
 
     /// <summary>Entropy of the window's histogram over ln(categories): 1 when perfectly uniform.</summary>
-    public double Balance()
-    {
-        if (Count == 0)
-        {
-            return 0;
-        }
-
-        var entropy = 0.0;
-        foreach (var c in _counts)
-        {
-            if (c > 0)
-            {
-                var p = (double)c / Count;
-                entropy -= p * Math.Log(p);
-            }
-        }
-
-        return entropy / Math.Log(_counts.Length);
-    }
+    public double Balance() => ClassHistogram.Balance(_counts);
 }

@@ -21,10 +21,10 @@ public sealed record SuspicionOptions
     /// </summary>
     public int PradaPersistence { get; init; } = 3;
 
-    /// <summary>Queries from which a client's volume starts to count, and fully counts.</summary>
-    public long VolumeFrom { get; init; } = 2_000;
+    /// <summary>The volume's horizons (docs/DETECTION.md): the short one also fixes how fast a flagged heavy user comes down.</summary>
+    public VolumeHorizon ShortHorizon { get; init; } = VolumeHorizon.Hour;
 
-    public long VolumeFull { get; init; } = 5_000;
+    public VolumeHorizon LongHorizon { get; init; } = VolumeHorizon.Day;
 
     /// <summary>
     /// Queries before the low-confidence rate is trusted: at 200 a benign window's rate (about 0.07,
@@ -37,7 +37,7 @@ public sealed record SuspicionOptions
 
     public double VolumeWeight { get; init; } = 0.9;
 
-    /// <summary>Queries kept for the low-confidence rate and the class histogram.</summary>
+    /// <summary>Queries kept for the low-confidence rate.</summary>
     public int Window { get; init; } = 1_000;
 
     public PradaOptions Prada { get; init; } = new();

@@ -7,23 +7,29 @@ namespace Mirage.Defense.Monitoring;
 ///   Synthetic queries (JBDA) show up here.
 /// - Out of distribution: the low-confidence rate, from LowConfidenceFrom (0) to LowConfidenceFull (1).
 ///   Knockoff queries from natural images the model was not trained for show up here.
-/// - Volume: queries from VolumeFrom to VolumeFull, times the class balance. An in-distribution
-///   Knockoff attacker looks like a benign user except for how much, and how evenly, it asks.
+/// - Volume: the strongest horizon's ramp (<see cref="QueryHorizons.Volume"/>). An in-distribution
+///   Knockoff attacker looks like a benign user except for how much it asks.
+/// The evidence is the same noisy-or without volume: what the queries themselves betray. Only evidence
+/// may take a client to a level that changes labels (the evidence rule, EscalationLadder.LevelFor).
 /// </summary>
 public static class SuspicionRule
 {
     public readonly record struct Components(double Prada, double OutOfDistribution, double Volume);
 
-    public static Components Of(SuspicionOptions options, int consecutiveFlaggedTests, double lowConfidenceRate, long queries, double balance)
+    public static Components Of(SuspicionOptions options, int consecutiveFlaggedTests, double lowConfidenceRate, long queries, double volume)
     {
         var prada = consecutiveFlaggedTests >= options.PradaPersistence ? 1 : 0;
         var outOfDistribution = queries >= options.MinimumQueries
             ? Math.Clamp((lowConfidenceRate - options.LowConfidenceFrom) / (options.LowConfidenceFull - options.LowConfidenceFrom), 0, 1)
             : 0;
-        var volume = Math.Clamp((double)(queries - options.VolumeFrom) / (options.VolumeFull - options.VolumeFrom), 0, 1) * balance;
-        return new Components(prada, outOfDistribution, volume);
+        return new Components(prada, outOfDistribution, Math.Clamp(volume, 0, 1));
     }
 
+    /// <summary>The suspicion: evidence and volume together.</summary>
     public static double Combine(SuspicionOptions options, Components c) =>
-        1 - (1 - c.Prada) * (1 - options.OutOfDistributionWeight * c.OutOfDistribution) * (1 - options.VolumeWeight * c.Volume);
+        1 - (1 - Evidence(options, c)) * (1 - options.VolumeWeight * c.Volume);
+
+    /// <summary>What the queries themselves betray (PRADA, out of distribution), whatever their number.</summary>
+    public static double Evidence(SuspicionOptions options, Components c) =>
+        1 - (1 - c.Prada) * (1 - options.OutOfDistributionWeight * c.OutOfDistribution);
 }

@@ -19,6 +19,7 @@ namespace Mirage.Grains.Clients;
 [PreferLocalPlacement]
 public sealed class ClientGrain(
     EscalationLadders ladders,
+    UsageQuotas quotas,
     FeatureSpaces featureSpaces,
     SuspicionOptions suspicionOptions,
     TenantWatchOptions tenantWatch,
@@ -33,6 +34,7 @@ public sealed class ClientGrain(
     private readonly Dictionary<string, ClientMonitor> _monitors = new(StringComparer.Ordinal);
     private RateMeter _rate = new();
     private EscalationLadder _ladder = EscalationLadder.Default;
+    private UsageQuota? _quota;
     private TenantReporter _tenant = null!;
     private int _unwritten;
     private DateTimeOffset _lastWrite;
@@ -52,6 +54,7 @@ public sealed class ClientGrain(
         _key = this.GetPrimaryKeyString();
         var (tenant, client) = ClientGrainKey.Parse(_key);
         _ladder = ladders.For(tenant);
+        _quota = quotas.For(tenant);
         _tenant = new TenantReporter(GrainFactory.GetGrain<ITenantGrain>(tenant), client);
         (Record.Tenant, Record.Client) = (tenant, client);
         RestoreDetectors();
@@ -124,7 +127,7 @@ public sealed class ClientGrain(
     public async Task<ClientDetail> ResetAsync()
     {
         var kept = Record.Override;
-        state.State = new ClientRecord { Tenant = Record.Tenant, Client = Record.Client, Override = kept };
+        state.State = new ClientRecord { Tenant = Record.Tenant, Client = Record.Client, Override = kept, Usage = Record.Usage };
         _monitors.Clear();
         _rate.Clear();
         _tenant.Clear();
@@ -155,23 +158,31 @@ public sealed class ClientGrain(
     }
 
     /// <summary>
-    /// Brings back what the detectors had learned. Whatever does not fit this silo's configuration (another
-    /// projection, other classes) starts afresh, and the stored suspicion then stays as a floor under the
-    /// new detectors' until an operator resets the client.
+    /// Brings back what the detectors had learned, and hands each its horizons from the record. Whatever does
+    /// not fit this silo's configuration (another projection, other classes) starts afresh, and the stored
+    /// evidence then stays as a floor under the new detectors' until an operator resets the client (volume
+    /// needs no floor: its horizons are in the record).
     /// </summary>
     private void RestoreDetectors()
     {
+        // Records from before the evidence was kept floor their whole suspicion, as they always did.
+        var storedEvidence = Record.Evidence ?? Record.Suspicion;
         if (!detector.RecordExists)
         {
-            Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
+            Record.RaisedTo = Math.Max(Record.RaisedTo, storedEvidence);
             return;
         }
 
         var refused = new List<string>();
         _rate = DetectorSnapshot.Read(detector.State.Bytes, detectorChanges.State.Bytes, featureSpaces, suspicionOptions, _monitors, refused);
+        foreach (var (model, monitor) in _monitors)
+        {
+            Record.Horizons[model] = monitor.UseHorizons(Record.Horizons.GetValueOrDefault(model));
+        }
+
         if (refused.Count > 0)
         {
-            Record.RaisedTo = Math.Max(Record.RaisedTo, Record.Suspicion);
+            Record.RaisedTo = Math.Max(Record.RaisedTo, storedEvidence);
             logger.LogWarning("Client {Tenant}/{Client}: detector state not restored ({Reasons}); those detectors start afresh",
                 Record.Tenant, Record.Client, string.Join("; ", refused));
         }
@@ -227,6 +238,7 @@ public sealed class ClientGrain(
         var record = Record;
         record.Queries += observation.Rows;
         record.LastSeen = observation.At;
+        record.Usage.Add(observation.At, observation.Rows);
         var values = observation.Rows * observation.Classes;
         var utility = record.Utility;
         utility.Add(observation.Probabilities.AsSpan(0, values), observation.Answered.AsSpan(0, values), observation.Classes);
@@ -238,7 +250,7 @@ public sealed class ClientGrain(
             // A young key: its tenant watches it together with the tenant's other young keys.
             var features = new float[observation.Rows * monitor.Dimensions];
             var predicted = new int[observation.Rows];
-            monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, features, predicted);
+            monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, observation.At, features, predicted);
             _tenant.Add(observation.Model, monitor.Dimensions, observation.Classes, features, predicted, observation.At);
             if (_tenant.HasPending)
             {
@@ -248,7 +260,7 @@ public sealed class ClientGrain(
         }
         else
         {
-            monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows);
+            monitor.Observe(inputs, observation.Probabilities.AsSpan(0, values), observation.Rows, observation.At);
         }
 
         _rate.Add(observation.At, observation.Rows);
@@ -279,12 +291,20 @@ public sealed class ClientGrain(
 
     private void UpdateSuspicion(DateTimeOffset now)
     {
-        // The most suspicious of the client's models speaks for it; a raise is a floor.
+        // The most suspicious of the client's models speaks for it; a raise is evidence, and a floor. Only
+        // evidence may reach a level that changes labels (the evidence rule: EscalationLadder.LevelFor).
         var record = Record;
-        var detected = _monitors.Count == 0 ? 0 : _monitors.Values.Max(m => m.Suspicion());
-        record.Suspicion = Math.Max(detected, record.RaisedTo);
+        var (detected, evidence) = (0.0, record.RaisedTo);
+        foreach (var monitor in _monitors.Values)
+        {
+            detected = Math.Max(detected, monitor.Suspicion(now));
+            evidence = Math.Max(evidence, monitor.Evidence(now));
+        }
+
+        record.Suspicion = Math.Max(detected, evidence);
+        record.Evidence = evidence;
         var before = record.Escalation.Level;
-        record.Escalation.Update(_ladder, record.Suspicion, now);
+        record.Escalation.Update(_ladder, record.Suspicion, evidence, now);
         ClientHistory.Add(record, before, now, _monitors.Values);
         Publish();
     }
@@ -292,17 +312,8 @@ public sealed class ClientGrain(
     private void Publish()
     {
         var record = Record;
-        var level = Math.Min(record.Escalation.Level, _ladder.Levels.Count - 1);
-        var rung = _ladder.Levels[level];
-        _defense = record.Override switch
-        {
-            { Block: true } => new DefenseDecision(level, rung.Name, PerturbationPolicy.Block),
-            { Exempt: true } => new DefenseDecision(level, rung.Name, PerturbationPolicy.None),
-            { Policy: { } policy } => new DefenseDecision(level, rung.Name, policy),
-            { Level: { } pinned } when pinned < _ladder.Levels.Count =>
-                new DefenseDecision(pinned, _ladder.Levels[pinned].Name, _ladder.Levels[pinned].Policy),
-            _ => new DefenseDecision(level, rung.Name, rung.Policy),
-        };
+        var defense = ClientDefense.Decide(record, _ladder, _quota);
+        _defense = defense;
         (record.Level, record.LevelName) = (_defense.Level, _defense.LevelName);
         localDefenses.Publish(_key, _defense);
     }
@@ -313,6 +324,7 @@ public sealed class ClientGrain(
         {
             monitor = new ClientMonitor(featureSpaces.For(observation.Model, observation.InputLength), observation.Classes, suspicionOptions);
             _monitors[observation.Model] = monitor;
+            Record.Horizons[observation.Model] = monitor.UseHorizons(Record.Horizons.GetValueOrDefault(observation.Model));
         }
 
         return monitor;
@@ -321,9 +333,11 @@ public sealed class ClientGrain(
     private ClientSignals Signals()
     {
         var split = Record.SplitReason.Length > 0;
-        var rate = _rate.PerMinute(time.GetUtcNow());
-        var loudest = _monitors.Values.OrderByDescending(m => m.Suspicion()).FirstOrDefault();
-        return loudest?.Signals(rate, split) ?? new ClientSignals { QueryRate = rate, SplitAttack = split };
+        var now = time.GetUtcNow();
+        var rate = _rate.PerMinute(now);
+        var loudest = _monitors.Values.OrderByDescending(m => m.Suspicion(now)).FirstOrDefault();
+        var signals = loudest?.Signals(rate, split, now) ?? new ClientSignals { QueryRate = rate, SplitAttack = split };
+        return signals with { Evidence = Math.Max(signals.Evidence, Record.RaisedTo) };
     }
 
     private ClientDetail Detail()

@@ -29,7 +29,7 @@ internal static class ClientHistory
         ClientMonitor? loudest = null;
         foreach (var monitor in monitors)
         {
-            if (loudest is null || monitor.Suspicion() > loudest.Suspicion())
+            if (loudest is null || monitor.Suspicion(now) > loudest.Suspicion(now))
             {
                 loudest = monitor;
             }

@@ -69,7 +69,23 @@ public sealed record PerturbationPolicy
     /// </summary>
     [Id(10)] public bool? Camouflage { get; init; }
 
+    /// <summary>
+    /// Whether every answer keeps the model's own label (the argmax): true for none, rounding, top_k,
+    /// label_only, reverse_sigmoid and mad with argmax; false for gaussian noise (noise can reorder the
+    /// top classes), mad's extreme vertex, and block (it answers no label at all). The one place the
+    /// evidence rule (docs/DETECTION.md) and the quota's "poison" read it from.
+    /// </summary>
+    public bool KeepsArgmax => Method switch
+    {
+        PerturbationMethod.None or PerturbationMethod.Rounding or PerturbationMethod.TopK
+            or PerturbationMethod.LabelOnly or PerturbationMethod.ReverseSigmoid => true,
+        PerturbationMethod.Mad => Argmax == true,
+        _ => false,
+    };
+
     public static PerturbationPolicy None { get; } = new() { Method = PerturbationMethod.None };
+
+    public static PerturbationPolicy LabelOnly { get; } = new() { Method = PerturbationMethod.LabelOnly };
 
     public static PerturbationPolicy Block { get; } = new() { Method = PerturbationMethod.Block };
 }

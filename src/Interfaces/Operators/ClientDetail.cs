@@ -41,6 +41,12 @@ public sealed record ClientSignals
 
     /// <summary>Raised by the tenant's watch: this key takes part in an attack spread over several keys.</summary>
     [Id(5)] public bool SplitAttack { get; init; }
+
+    /// <summary>The suspicion without volume (PRADA, out of distribution): only it may reach a level that changes labels.</summary>
+    [Id(6)] public double Evidence { get; init; }
+
+    /// <summary>The volume component: the strongest horizon's ramp, 0-1.</summary>
+    [Id(7)] public double Volume { get; init; }
 }
 
 /// <summary>PRADA's latest test (W is 1 before the first), the lowest W so far, and the newest distances.</summary>

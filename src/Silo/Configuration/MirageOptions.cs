@@ -1,5 +1,6 @@
 using Mirage.Grains.Clients;
 using Mirage.Inference;
+using Mirage.Defense.Escalation;
 using Mirage.Defense.Monitoring;
 using Mirage.Interfaces.Defense;
 
@@ -58,6 +59,12 @@ public sealed class TenantOptions
 
     /// <summary>The tenant's own ladder; none: the adaptive default (EscalationLadder.Default).</summary>
     public EscalationOptions? Escalation { get; set; }
+
+    /// <summary>
+    /// Queries per UTC day and/or month each of the tenant's client keys may make, and what its answers
+    /// become past either ("block", "label_only" or "poison"); none: no quota (docs/API.md, "Quota").
+    /// </summary>
+    public UsageQuota? Quota { get; set; }
 }
 
 public sealed class EscalationOptions

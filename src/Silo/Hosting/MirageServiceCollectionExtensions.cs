@@ -52,6 +52,8 @@ public static class MirageServiceCollectionExtensions
         services.AddSingleton(sp => new EscalationLadders(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
             .Where(t => t.Escalation is { Levels.Count: > 0 })
             .ToDictionary(t => t.Name, t => new EscalationLadder(t.Escalation!.Levels, t.Escalation.CalmPeriod))));
+        services.AddSingleton(sp => new UsageQuotas(sp.GetRequiredService<IOptions<MirageOptions>>().Value.Tenants
+            .Where(t => t.Quota is not null).ToDictionary(t => t.Name, t => t.Quota!), sp.GetRequiredService<EscalationLadders>()));
         services.AddSingleton<PerturbationCatalog>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MirageOptions>>().Value.Detection);
         services.AddSingleton<FeatureSpaces>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mirage.Grains.Clients;
 using Mirage.Inference;
 using Mirage.Interfaces.Clients;
+using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Inference;
 using Mirage.Silo.Configuration;
 using Mirage.Silo.Security;
@@ -76,7 +77,8 @@ public static class PredictApi
             // The grain's published defense: read here when its activation is on this silo, else asked for.
             var defense = defenses.TryGet(clientKey, out var published) ? published
                 : await resilience.RepeatableAsync(grain, static g => g.GetDefenseAsync(), context.RequestAborted);
-            if (defense.Blocks)
+            var policy = defense.PolicyAt(time.GetUtcNow());
+            if (policy.Method == PerturbationMethod.Block)
             {
                 return new ApiError(StatusCodes.Status403Forbidden, "Forbidden",
                     "This client is not allowed to make predictions. Contact the API's operator.").ToResult();
@@ -93,7 +95,7 @@ public static class PredictApi
             slotTaken = true;
             // Scored and observed at most once: retried only when the grain certainly never got the call.
             var result = await resilience.OnceAsync(
-                (Grain: grains.ModelOf(served.Name), Request: new ScoreRequest(inputs, rows, defense.Policy), Aborted: context.RequestAborted),
+                (Grain: grains.ModelOf(served.Name), Request: new ScoreRequest(inputs, rows, policy), Aborted: context.RequestAborted),
                 static s => s.Grain.ScoreAsync(s.Request, s.Aborted), context.RequestAborted);
             var observation = ClientObservations.Create(served, inputs, result, time.GetUtcNow());
             inputsOwned = false;

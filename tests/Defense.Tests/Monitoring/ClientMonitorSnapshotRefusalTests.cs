@@ -96,7 +96,7 @@ public sealed class ClientMonitorSnapshotRefusalTests
     {
         var snapshot = Populated();
         snapshot[5]++;
-        Assert.Contains("format version 2", Refused(snapshot, Space, Options));
+        Assert.Contains("format version 3", Refused(snapshot, Space, Options));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class ClientMonitorSnapshotTests
             MonitorAssert.Same(uninterrupted, interrupted, Classes, q);
         }
 
-        Assert.Equal(1, uninterrupted.Components().Prada);
+        Assert.Equal(1, uninterrupted.Components(MonitorQueries.Start).Prada);
     }
 
     [Fact]

@@ -19,13 +19,12 @@ internal sealed class MonitorQueries
 
     /// <summary>
     /// Small bounds, so a 3,000-query stream fills every growing set (10 points a class), wraps every
-    /// distance window and the monitor's windows, and reaches the volume rule's range.
+    /// distance window and the monitor's windows, and reaches the short horizon's volume range.
     /// </summary>
     public static readonly SuspicionOptions Bounded = new()
     {
         Window = 100,
-        VolumeFrom = 1_000,
-        VolumeFull = 2_500,
+        ShortHorizon = VolumeHorizon.Hour with { From = 1_000, Full = 2_500 },
         Prada = new PradaOptions { GrowingSetCapacity = 100, DistanceWindow = 40, RecentDistances = 20 },
     };
 
@@ -45,6 +44,9 @@ internal sealed class MonitorQueries
         }).ToArray();
     }
 
+    /// <summary>When the stream's queries are made (all within one bucket of the horizons).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
     public int Count => _inputs.Length;
 
     /// <summary>1,500 natural queries, then 1,500 JBDA-like steps from 20 seeds: a benign start, then an attack that gets flagged.</summary>
@@ -55,7 +57,7 @@ internal sealed class MonitorQueries
         return new MonitorQueries([.. natural, .. streams.Jbda(seeds: 20, queries: 1_500)], Classes, seed: 4);
     }
 
-    public void Observe(ClientMonitor monitor, int query) => monitor.Observe(_inputs[query], _posteriors[query], 1);
+    public void Observe(ClientMonitor monitor, int query) => monitor.Observe(_inputs[query], _posteriors[query], 1, Start);
 
     public static byte[] Snapshot(ClientMonitor monitor)
     {

@@ -91,7 +91,7 @@ public sealed class DetectorSnapshotTests
 
             Array.Fill(posterior, 0.02f);
             posterior[random.Next(Classes)] = 0.82f;
-            monitor.Observe(inputs, posterior, 1);
+            monitor.Observe(inputs, posterior, 1, DateTimeOffset.UtcNow);
         }
     }
 }

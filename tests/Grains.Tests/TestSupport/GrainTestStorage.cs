@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Mirage.Defense.Escalation;
+using Mirage.Defense.Monitoring;
 using Mirage.Defense.Perturbation;
 using Mirage.Grains.Clients;
 using Mirage.Grains.Storage;
@@ -18,13 +19,17 @@ internal static class GrainTestStorage
     public static ISiloBuilder AddMirageTestStorage(this ISiloBuilder silo)
     {
         // Memory storage writes Orleans' Newtonsoft JSON with "$type" and reads back only allow-listed
-        // types: the grains' state records are plain classes, so their assembly is allowed, and the two
+        // types: the grains' state records are plain classes, so their assembly is allowed, and the
         // domain types they hold.
         silo.Services.AddSerializer(serializer => serializer.Configure(types =>
         {
             types.AddAllowedAssembly(typeof(ClientRecord).Assembly);
             types.AddAllowedType(typeof(EscalationTracker));
             types.AddAllowedType(typeof(UtilityCost));
+            types.AddAllowedType(typeof(QuotaUsage));
+            types.AddAllowedType(typeof(Dictionary<string, QueryHorizons>));
+            types.AddAllowedType(typeof(QueryHorizons));
+            types.AddAllowedType(typeof(HorizonCounts));
         }));
         return silo.AddMemoryGrainStorage(MirageStorage.Name);
     }

@@ -22,6 +22,8 @@ internal sealed record MirageClusterSettings
 
     public IReadOnlyDictionary<string, EscalationLadder> Ladders { get; init; } = new Dictionary<string, EscalationLadder>();
 
+    public IReadOnlyDictionary<string, UsageQuota> Quotas { get; init; } = new Dictionary<string, UsageQuota>();
+
     public IReadOnlyDictionary<string, string[]> ConfiguredClients { get; init; } = new Dictionary<string, string[]>();
 
     public AuditOptions Audit { get; init; } = AuditOptions.Default;
@@ -40,7 +42,9 @@ internal static class MirageCluster
         {
             var services = silo.Services;
             services.AddSingleton(TimeProvider.System);
-            services.AddSingleton(new EscalationLadders(settings.Ladders));
+            var ladders = new EscalationLadders(settings.Ladders);
+            services.AddSingleton(ladders);
+            services.AddSingleton(new UsageQuotas(settings.Quotas, ladders));
             services.AddSingleton(settings.Suspicion);
             services.AddSingleton<FeatureSpaces>();
             services.AddSingleton(settings.TenantWatch);

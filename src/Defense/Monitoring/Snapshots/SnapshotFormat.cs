@@ -16,8 +16,11 @@ internal enum SnapshotKind : byte
 /// </summary>
 internal static class SnapshotFormat
 {
-    /// <summary>Raised whenever the body's layout changes: an old snapshot is then refused, and its client starts fresh.</summary>
-    public const byte Version = 1;
+    /// <summary>
+    /// Raised whenever the body's layout changes: an old snapshot is then refused, and its client starts fresh.
+    /// 2: the client monitor no longer holds a class window (its class counts moved to the client's record).
+    /// </summary>
+    public const byte Version = 2;
 
     public const int HeaderBytes = 6;
 
