@@ -2,15 +2,16 @@ namespace Mirage.Defense.Monitoring;
 
 /// <summary>
 /// One young key's own view of the tenant's pooled PRADA detector: the pooled distance of each of its
-/// queries (to the nearest earlier query of the tenant with the same predicted class) and where that
-/// distance stands among the tenant's newest distances of the class (0: below all of them, 0.5: like them).
-/// The newest <c>capacity</c> of each are kept, as floats. Its test is PRADA's (3σ filter, Shapiro-Wilk)
-/// on its own distances only, so other keys' queries, benign or not, neither hide it nor make it fail.
+/// queries (to the nearest earlier query of the tenant with the same predicted class) and that class; the
+/// newest <c>capacity</c> are kept. Its test is PRADA's (3σ filter, Shapiro-Wilk) on its own distances
+/// only, so other keys' queries, benign or not, neither hide it nor make it fail; its standing says where
+/// its distances stand among the tenant's newest of the same classes, measured when it is judged (a key
+/// whose rows arrive first has nobody to stand among yet).
 /// </summary>
 public sealed class TenantKeySeries(int capacity)
 {
     private readonly float[] _distances = new float[capacity];
-    private readonly float[] _standings = new float[capacity];
+    private readonly int[] _classes = new int[capacity];
     private long _added;
 
     /// <summary>Distances recorded since the key was first seen (the newest <c>capacity</c> are held).</summary>
@@ -25,32 +26,31 @@ public sealed class TenantKeySeries(int capacity)
     public double W { get; private set; } = double.NaN;
 
     /// <summary>
-    /// The mean standing of the held distances (NaN while fewer than half of them could be placed: a class
-    /// needs 10 distances before its standing means anything).
+    /// The mean standing of the held distances among the class's newest <paramref name="newest"/> pooled
+    /// distances (0: below all of them, 0.5: like them); NaN while fewer than half of them can be placed (a
+    /// class needs 10 distances before a standing among them means anything).
     /// </summary>
-    public double Standing
+    public double StandingAmong(PradaDetector pooled, int newest)
     {
-        get
+        var (sum, placed) = (0.0, 0);
+        var held = Held;
+        for (var i = 0; i < held; i++)
         {
-            var (sum, placed) = (0.0, 0);
-            var held = Held;
-            for (var i = 0; i < held; i++)
+            var standing = pooled.StandingOf(_classes[i], _distances[i], newest);
+            if (!double.IsNaN(standing))
             {
-                if (!float.IsNaN(_standings[i]))
-                {
-                    (sum, placed) = (sum + _standings[i], placed + 1);
-                }
+                (sum, placed) = (sum + standing, placed + 1);
             }
-
-            return placed > 0 && placed * 2 >= held ? sum / placed : double.NaN;
         }
+
+        return placed > 0 && placed * 2 >= held ? sum / placed : double.NaN;
     }
 
-    public void Add(double distance, double standing)
+    public void Add(double distance, int predictedClass)
     {
         var slot = (int)(_added++ % _distances.Length);
         _distances[slot] = (float)distance;
-        _standings[slot] = (float)standing;
+        _classes[slot] = predictedClass;
     }
 
     /// <summary>Tests the held distances, PRADA's way; <paramref name="scratch"/> holds at least capacity values.</summary>

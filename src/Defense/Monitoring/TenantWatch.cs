@@ -7,16 +7,17 @@ namespace Mirage.Defense.Monitoring;
 /// pooled distances. Each key keeps its own series of both, and is involved by its own evidence, never
 /// by sharing the pool with an attacker:
 /// - own series: once a key holds KeySamples pooled distances, they are tested as PRADA tests a client
-///   (3σ filter, Shapiro-Wilk under δ) and must also stand low among the tenant's (mean standing under
+///   (3σ filter, Shapiro-Wilk under KeyThreshold; once failed, the key stays a suspect) and must also
+///   stand low among the tenant's newest distances of its classes, when judged (mean standing under
 ///   KeyStanding; under PooledKeyStanding while the pooled test fails, for then the pool is mostly the
 ///   attack's own queries). JBDA split over keys steps λ from shared seeds, so each key's distances are
 ///   short and bunched however many benign queries share the pool; a benign key's are neither.
-/// The pooled test itself raises nobody: which keys made it fail is what it cannot say, and raising every
-/// key with a share of the pool raised benign keys with the attackers. A split too thin for any key to
-/// reach KeySamples distances is therefore not raised (docs/DETECTION.md says what that costs).
 /// - volume (optional): the queries within a window of the young keys that each sent at least MinimumShare
 ///   of the window, when together beyond a budget and the classes are balanced (an even sweep of the
 ///   input space): Knockoff split over a few keys. A crowd of many users, each a small share, is not raised.
+/// The pooled test itself raises nobody: which keys made it fail is what it cannot say, and raising every
+/// key with a share of the pool raised benign keys with the attackers. A split too thin for any key to
+/// reach KeySamples distances is therefore not raised (docs/DETECTION.md says what that costs).
 /// </summary>
 public sealed class TenantWatch
 {
@@ -26,6 +27,8 @@ public sealed class TenantWatch
     private readonly int _testEvery;
     private readonly TenantKeys _keys;
     private readonly double[] _scratch;
+    private readonly SortedSet<string> _suspects = new(StringComparer.Ordinal);
+    private readonly int _suspectMemory;
     private readonly Queue<(DateTimeOffset At, string Client, int Rows)> _window = new();
     private readonly Dictionary<string, long> _windowRows = new(StringComparer.Ordinal);
     private readonly SlidingCounts _classes;
@@ -41,6 +44,7 @@ public sealed class TenantWatch
         _keys = new TenantKeys(options.TrackedKeys, options.KeyDistances);
         _scratch = new double[options.KeyDistances];
         _classes = new SlidingCounts(suspicion.Window * 4, classes);
+        _suspectMemory = suspicion.Window;
     }
 
     public long Observed => _prada.Queries;
@@ -56,16 +60,22 @@ public sealed class TenantWatch
     public (IReadOnlyList<string> Involved, string? Reason) Observe(string client, ReadOnlySpan<float> features, ReadOnlySpan<int> predicted, int dimensions, DateTimeOffset at)
     {
         var series = _keys.Of(client, _prada.Queries);
-        var failedOwnTest = false;
         for (var r = 0; r < predicted.Length; r++)
         {
             // Exact repeats (distance 0) stay out of the key's series as they stay out of the pooled one.
             if (_prada.Observe(features.Slice(r * dimensions, dimensions), predicted[r]) is > 0 and var distance)
             {
-                series.Add(distance, _prada.StandingOf(predicted[r], distance, _options.StandingWindow));
+                series.Add(distance, predicted[r]);
                 if (series.Samples >= _options.KeySamples && series.Samples % _testEvery == 0)
                 {
-                    failedOwnTest |= series.Test(_scratch) < _prada.Threshold && series.Standing < StandingLimit;
+                    if (series.Test(_scratch) < _options.KeyThreshold)
+                    {
+                        _suspects.Add(client);
+                    }
+                    else
+                    {
+                        _suspects.Remove(client);
+                    }
                 }
             }
 
@@ -73,10 +83,10 @@ public sealed class TenantWatch
         }
 
         Window(client, predicted.Length, at);
-        if (failedOwnTest)
+        if (_suspects.Count > 0 && StandingLow() is { Count: > 0 } low)
         {
-            return ([client], $"its own {series.Held} pooled distances fail PRADA's test (W {series.W:F3}) and stand low among the " +
-                $"tenant's (mean standing {series.Standing:F2})");
+            return (low, $"their own pooled distances fail PRADA's test (W under {_options.KeyThreshold}) and stand low among the " +
+                $"tenant's (mean standing under {StandingLimit})");
         }
 
         if (_options.WindowBudget is { } budget && _windowTotal > budget && _classes.Balance() >= _options.MinimumBalance)
@@ -92,6 +102,31 @@ public sealed class TenantWatch
         }
 
         return ([], null);
+    }
+
+    /// <summary>
+    /// The suspects (keys whose own distances failed a test, even if a later one passed: 50 to 60 distances
+    /// give a noisy W) that now stand low enough, forgotten once answered or when not seen for the last
+    /// Window pooled queries. Judged on every call, not only at their
+    /// own test: a key whose rows arrived before the rest of the attack stood among its own distances then,
+    /// and stands among the attack's once the pooled test fails.
+    /// </summary>
+    private List<string> StandingLow()
+    {
+        var low = new List<string>();
+        var limit = StandingLimit;
+        foreach (var client in _suspects)
+        {
+            if (_keys.Find(client) is { } series && _prada.Queries - series.LastSeen <= _suspectMemory
+                && series.StandingAmong(_prada, _options.StandingWindow) < limit)
+            {
+                low.Add(client);
+            }
+        }
+
+        _suspects.RemoveWhere(client => _keys.Find(client) is not { } series || _prada.Queries - series.LastSeen > _suspectMemory);
+        _suspects.ExceptWith(low);
+        return low;
     }
 
     private bool PooledFails => _prada.ConsecutiveFlaggedTests >= _persistence;

@@ -28,19 +28,25 @@ public sealed record TenantWatchOptions
 
     /// <summary>
     /// Pooled distances a key needs before its own series is tested (then every PRADA TestEvery more). A key
-    /// of JBDA split 10 ways over 600 queries has 55 to 60; below 50, benign test images dipped under δ.
+    /// of JBDA split 10 ways over 600 queries has 55 to 60; with fewer, benign keys of test images failed.
     /// </summary>
     public int KeySamples { get; init; } = 50;
+
+    /// <summary>
+    /// W under which a key's own distances fail (PRADA's δ is 0.9 for a client's hundreds of distances; a key
+    /// of 50 to 60 is noisier, and must also stand low, see KeyStanding).
+    /// </summary>
+    public double KeyThreshold { get; init; } = 0.9;
 
     /// <summary>The newest pooled distances a key's own test looks at.</summary>
     public int KeyDistances { get; init; } = 128;
 
     /// <summary>
     /// A key's distances stand low among the tenant's when their mean standing (the share of the class's newest
-    /// pooled distances below each) is under this. Benign keys stand near 0.5 (measured 0.28 to 0.86 at 50
-    /// distances), JBDA keys swamped by benign ones near 0.2.
+    /// pooled distances below each) is under this. Benign keys among benign ones stand near 0.5 and above it
+    /// (their older distances were measured in a sparser pool), JBDA keys swamped by benign ones near 0.35.
     /// </summary>
-    public double KeyStanding { get; init; } = 0.3;
+    public double KeyStanding { get; init; } = 0.4;
 
     /// <summary>
     /// The same while the pooled test fails: the pool is then mostly the attack's own queries, among which
@@ -59,6 +65,7 @@ public sealed record TenantWatchOptions
     {
         Require(KeyDistances >= 3, $"KeyDistances must be at least 3 (Shapiro-Wilk's minimum); got {KeyDistances}.");
         Require(KeySamples >= 3 && KeySamples <= KeyDistances, $"KeySamples must be from 3 to KeyDistances ({KeyDistances}); got {KeySamples}.");
+        Require(KeyThreshold is > 0 and <= 1, $"KeyThreshold must be in (0, 1]; got {KeyThreshold}.");
         Require(KeyStanding is > 0 and <= 1, $"KeyStanding must be in (0, 1]; got {KeyStanding}.");
         Require(PooledKeyStanding is > 0 and <= 1, $"PooledKeyStanding must be in (0, 1]; got {PooledKeyStanding}.");
         Require(StandingWindow >= 10, $"StandingWindow must be at least 10; got {StandingWindow}.");
