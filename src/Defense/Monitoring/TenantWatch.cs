@@ -7,7 +7,7 @@ namespace Mirage.Defense.Monitoring;
 /// pooled distances. Each key keeps its own series of both, and is involved by its own evidence, never
 /// by sharing the pool with an attacker:
 /// - own series: once a key holds KeySamples pooled distances, they are tested as PRADA tests a client
-///   (3σ filter, Shapiro-Wilk under KeyThreshold; once failed, the key stays a suspect) and must also
+///   (3σ filter, Shapiro-Wilk under KeyThreshold: a key whose latest test fails is a suspect) and must also
 ///   stand low among the tenant's newest distances of its classes, when judged (mean standing under
 ///   KeyStanding; under PooledKeyStanding while the pooled test fails, for then the pool is mostly the
 ///   attack's own queries). JBDA split over keys steps λ from shared seeds, so each key's distances are
@@ -83,7 +83,7 @@ public sealed class TenantWatch
         }
 
         Window(client, predicted.Length, at);
-        if (_suspects.Count > 0 && StandingLow() is { Count: > 0 } low)
+        if (_suspects.Count > 0 && StandingLow() is { } low)
         {
             return (low, $"their own pooled distances fail PRADA's test (W under {_options.KeyThreshold}) and stand low among the " +
                 $"tenant's (mean standing under {StandingLimit})");
@@ -105,27 +105,30 @@ public sealed class TenantWatch
     }
 
     /// <summary>
-    /// The suspects (keys whose own distances failed a test, even if a later one passed: 50 to 60 distances
-    /// give a noisy W) that now stand low enough, forgotten once answered or when not seen for the last
-    /// Window pooled queries. Judged on every call, not only at their
-    /// own test: a key whose rows arrived before the rest of the attack stood among its own distances then,
-    /// and stands among the attack's once the pooled test fails.
+    /// The suspects (keys whose latest own test failed) that now stand low enough, forgotten once answered
+    /// or when not seen for the last Window pooled queries. Judged on every call, not only at their own
+    /// test: a key whose rows arrived before the rest of the attack had nobody to stand among then, and
+    /// stands among the attack's once it has arrived.
     /// </summary>
-    private List<string> StandingLow()
+    private List<string>? StandingLow()
     {
-        var low = new List<string>();
+        List<string>? low = null;
         var limit = StandingLimit;
         foreach (var client in _suspects)
         {
             if (_keys.Find(client) is { } series && _prada.Queries - series.LastSeen <= _suspectMemory
                 && series.StandingAmong(_prada, _options.StandingWindow) < limit)
             {
-                low.Add(client);
+                (low ??= []).Add(client);
             }
         }
 
         _suspects.RemoveWhere(client => _keys.Find(client) is not { } series || _prada.Queries - series.LastSeen > _suspectMemory);
-        _suspects.ExceptWith(low);
+        if (low is not null)
+        {
+            _suspects.ExceptWith(low);
+        }
+
         return low;
     }
 
