@@ -62,6 +62,30 @@ public sealed partial class PradaDetector
     /// <summary>T_c: a query of this class joins the growing set when farther than this from it.</summary>
     public double ThresholdOf(int predictedClass) => _classes[predictedClass].Threshold;
 
+    /// <summary>
+    /// Where a distance stands among the class's newest <paramref name="newest"/> distances: the share below it,
+    /// ties counting half (NaN while the class has fewer than 10). The newest only: distances shrink as the
+    /// growing sets fill, so older ones would rank every new query low.
+    /// </summary>
+    public double StandingOf(int predictedClass, double distance, int newest)
+    {
+        var track = _classes[predictedClass];
+        var count = Math.Min(track.DistanceCount, newest);
+        if (count < MinimumPerClass)
+        {
+            return double.NaN;
+        }
+
+        var below = 0.0;
+        for (var i = 1; i <= count; i++)
+        {
+            var d = track.NewestDistance(i);
+            below += d < distance ? 1 : d == distance ? 0.5 : 0;
+        }
+
+        return below / count;
+    }
+
     /// <summary>The newest distances, oldest first (for operators).</summary>
     public IReadOnlyList<double> RecentDistances()
     {
@@ -156,37 +180,11 @@ public sealed partial class PradaDetector
             return;
         }
 
-        var mean = 0.0;
-        foreach (var v in values)
-        {
-            mean += v;
-        }
-
-        mean /= values.Length;
-        var variance = 0.0;
-        foreach (var v in values)
-        {
-            variance += (v - mean) * (v - mean);
-        }
-
-        // Values strictly within 3σ of the mean: on sorted values, a contiguous range.
-        var limit = 3 * Math.Sqrt(variance / values.Length);
-        var low = 0;
-        while (low < values.Length && !(Math.Abs(values[low] - mean) < limit))
-        {
-            low++;
-        }
-
-        var high = values.Length;
-        while (high > low && !(Math.Abs(values[high - 1] - mean) < limit))
-        {
-            high--;
-        }
-
-        var kept = high - low;
+        var within = ThreeSigma.Within(values);
+        var kept = within.Length;
         if (kept > 100)
         {
-            W = ShapiroWilk.TestSorted(values[low..high]).W;
+            W = ShapiroWilk.TestSorted(within).W;
             LowestW = double.IsNaN(LowestW) ? W : Math.Min(LowestW, W);
             Samples = kept;
             Flagged = W < _options.Threshold;
@@ -243,6 +241,9 @@ public sealed partial class PradaDetector
         }
 
         public ReadOnlySpan<double> Distances => _distances.AsSpan(0, DistanceCount);
+
+        /// <summary>The <paramref name="age"/>-th newest distance (1: the newest), for age up to DistanceCount.</summary>
+        public double NewestDistance(int age) => _distances[(int)((_distanceTotal - age) % _distances.Length)];
 
         /// <summary>Appends to the window; answers the distance it pushed out, if it was full.</summary>
         public double? AddDistance(double d)

@@ -1,35 +1,50 @@
 namespace Mirage.Defense.Monitoring;
 
 /// <summary>
-/// A tenant's young keys watched as one client, by two rules:
-/// - pooled PRADA: one detector over all their queries. A JBDA attack split over keys still steps from
-///   shared seeds, so the pooled distances fail the normality test as a single attacker's would.
-/// - volume: the queries within a window of the young keys that each sent at least MinimumShare of
-///   the window, when together beyond a budget and the classes are balanced (an even sweep of the
-///   input space). Knockoff split over a few keys looks like a few benign users; only their total
-///   gives it away. A crowd of many users, each a small share, is not raised; an attacker who spreads
-///   over more than 1/MinimumShare keys escapes this rule (and pays for that many keys).
-/// When a rule fires, the keys that made up at least MinimumShare of what it looked at are involved.
+/// A tenant's young keys watched together (docs/DETECTION.md, "Attacks split across keys"). Every query
+/// is measured against the tenant's pooled PRADA detector: its distance to the nearest earlier query of
+/// any young key with the same predicted class, and where that distance stands among the class's newest
+/// pooled distances. Each key keeps its own series of both, and is involved by its own evidence, never
+/// by sharing the pool with an attacker:
+/// - own series: once a key holds KeySamples pooled distances, they are tested as PRADA tests a client
+///   (3σ filter, Shapiro-Wilk under KeyThreshold: a key whose latest test fails is a suspect) and must also
+///   stand low among the tenant's newest distances of its classes, when judged (mean standing under
+///   KeyStanding; under PooledKeyStanding while the pooled test fails, for then the pool is mostly the
+///   attack's own queries). JBDA split over keys steps λ from shared seeds, so each key's distances are
+///   short and bunched however many benign queries share the pool; a benign key's are neither.
+/// - volume (optional): the queries within a window of the young keys that each sent at least MinimumShare
+///   of the window, when together beyond a budget and the classes are balanced (an even sweep of the
+///   input space): Knockoff split over a few keys. A crowd of many users, each a small share, is not raised.
+/// The pooled test itself raises nobody: which keys made it fail is what it cannot say, and raising every
+/// key with a share of the pool raised benign keys with the attackers. A split too thin for any key to
+/// reach KeySamples distances is therefore not raised (docs/DETECTION.md says what that costs).
 /// </summary>
 public sealed class TenantWatch
 {
     private readonly TenantWatchOptions _options;
     private readonly PradaDetector _prada;
     private readonly int _persistence;
+    private readonly int _testEvery;
+    private readonly TenantKeys _keys;
+    private readonly double[] _scratch;
+    private readonly SortedSet<string> _suspects = new(StringComparer.Ordinal);
+    private readonly int _suspectMemory;
     private readonly Queue<(DateTimeOffset At, string Client, int Rows)> _window = new();
     private readonly Dictionary<string, long> _windowRows = new(StringComparer.Ordinal);
     private readonly SlidingCounts _classes;
-    private readonly Queue<string> _pooledOwners = new();
-    private readonly int _pooledMemory;
     private long _windowTotal;
 
     public TenantWatch(int classes, int dimensions, TenantWatchOptions options, SuspicionOptions suspicion)
     {
+        options.Validate();
         _options = options;
         _prada = new PradaDetector(classes, dimensions, suspicion.Prada with { IgnoreExactRepeats = true });
         _persistence = suspicion.PradaPersistence;
+        _testEvery = suspicion.Prada.TestEvery;
+        _keys = new TenantKeys(options.TrackedKeys, options.KeyDistances);
+        _scratch = new double[options.KeyDistances];
         _classes = new SlidingCounts(suspicion.Window * 4, classes);
-        _pooledMemory = suspicion.Window;
+        _suspectMemory = suspicion.Window;
     }
 
     public long Observed => _prada.Queries;
@@ -38,37 +53,40 @@ public sealed class TenantWatch
 
     public long WindowQueries => _windowTotal;
 
+    /// <summary>The young keys followed now, each with its own series of pooled distances.</summary>
+    public TenantKeys Keys => _keys;
+
     /// <summary>Learns from one young key's queries; answers the keys to raise now (empty: none) and why.</summary>
     public (IReadOnlyList<string> Involved, string? Reason) Observe(string client, ReadOnlySpan<float> features, ReadOnlySpan<int> predicted, int dimensions, DateTimeOffset at)
     {
+        var series = _keys.Of(client, _prada.Queries);
         for (var r = 0; r < predicted.Length; r++)
         {
-            _prada.Observe(features.Slice(r * dimensions, dimensions), predicted[r]);
+            // Exact repeats (distance 0) stay out of the key's series as they stay out of the pooled one.
+            if (_prada.Observe(features.Slice(r * dimensions, dimensions), predicted[r]) is > 0 and var distance)
+            {
+                series.Add(distance, predicted[r]);
+                if (series.Samples >= _options.KeySamples && series.Samples % _testEvery == 0)
+                {
+                    if (series.Test(_scratch) < _options.KeyThreshold)
+                    {
+                        _suspects.Add(client);
+                    }
+                    else
+                    {
+                        _suspects.Remove(client);
+                    }
+                }
+            }
+
             _classes.Add(predicted[r]);
-            _pooledOwners.Enqueue(client);
-            if (_pooledOwners.Count > _pooledMemory)
-            {
-                _pooledOwners.Dequeue();
-            }
         }
 
-        _window.Enqueue((at, client, predicted.Length));
-        _windowRows[client] = _windowRows.GetValueOrDefault(client) + predicted.Length;
-        _windowTotal += predicted.Length;
-        while (_window.Count > 0 && at - _window.Peek().At > _options.Window)
+        Window(client, predicted.Length, at);
+        if (_suspects.Count > 0 && StandingLow() is { } low)
         {
-            var old = _window.Dequeue();
-            _windowTotal -= old.Rows;
-            if ((_windowRows[old.Client] -= old.Rows) == 0)
-            {
-                _windowRows.Remove(old.Client);
-            }
-        }
-
-        if (_prada.ConsecutiveFlaggedTests >= _persistence)
-        {
-            var owners = _pooledOwners.GroupBy(c => c).ToDictionary(g => g.Key, g => (long)g.Count());
-            return (Involved(owners, _pooledOwners.Count), $"the pooled queries of young keys fail PRADA's test (W {_prada.W:F3})");
+            return (low, $"their own pooled distances fail PRADA's test (W under {_options.KeyThreshold}) and stand low among the " +
+                $"tenant's (mean standing under {StandingLimit})");
         }
 
         if (_options.WindowBudget is { } budget && _windowTotal > budget && _classes.Balance() >= _options.MinimumBalance)
@@ -84,6 +102,55 @@ public sealed class TenantWatch
         }
 
         return ([], null);
+    }
+
+    /// <summary>
+    /// The suspects (keys whose latest own test failed) that now stand low enough, forgotten once answered
+    /// or when not seen for the last Window pooled queries. Judged on every call, not only at their own
+    /// test: a key whose rows arrived before the rest of the attack had nobody to stand among then, and
+    /// stands among the attack's once it has arrived.
+    /// </summary>
+    private List<string>? StandingLow()
+    {
+        List<string>? low = null;
+        var limit = StandingLimit;
+        foreach (var client in _suspects)
+        {
+            if (_keys.Find(client) is { } series && _prada.Queries - series.LastSeen <= _suspectMemory
+                && series.StandingAmong(_prada, _options.StandingWindow) < limit)
+            {
+                (low ??= []).Add(client);
+            }
+        }
+
+        _suspects.RemoveWhere(client => _keys.Find(client) is not { } series || _prada.Queries - series.LastSeen > _suspectMemory);
+        if (low is not null)
+        {
+            _suspects.ExceptWith(low);
+        }
+
+        return low;
+    }
+
+    private bool PooledFails => _prada.ConsecutiveFlaggedTests >= _persistence;
+
+    /// <summary>How low a key's distances must stand: while the pool fails, it is mostly the attack's own queries.</summary>
+    private double StandingLimit => PooledFails ? _options.PooledKeyStanding : _options.KeyStanding;
+
+    private void Window(string client, int rows, DateTimeOffset at)
+    {
+        _window.Enqueue((at, client, rows));
+        _windowRows[client] = _windowRows.GetValueOrDefault(client) + rows;
+        _windowTotal += rows;
+        while (_window.Count > 0 && at - _window.Peek().At > _options.Window)
+        {
+            var old = _window.Dequeue();
+            _windowTotal -= old.Rows;
+            if ((_windowRows[old.Client] -= old.Rows) == 0)
+            {
+                _windowRows.Remove(old.Client);
+            }
+        }
     }
 
     private List<string> Involved(IReadOnlyDictionary<string, long> rows, long total) =>

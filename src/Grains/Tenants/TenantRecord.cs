@@ -4,8 +4,8 @@ namespace Mirage.Grains.Tenants;
 
 /// <summary>
 /// What a tenant grain keeps across activations: its clients' latest summaries (the operators' read
-/// model), the keys its watch raised and the last hour's activity. The watch's pooled detectors are not kept: they look at young
-/// keys only, whose queries arrive again within minutes.
+/// model), the keys its watch raised and the last hour's activity. The watch's pooled detectors and its young keys' own
+/// distance series are not kept: they look at young keys only, whose queries arrive again within minutes.
 /// </summary>
 public sealed class TenantRecord
 {
