@@ -12,7 +12,9 @@ from typing import Optional
 
 from . import MODELS_DIR
 
-N_CLIENTS = 24  # 4 attacks + 10 split keys + 10 benign clients
+# 4 attacks + 10 split keys + 10 benign clients, plus the adversaries' keys (adversaries.KEYS_NEEDED:
+# 81, of which 60 are the two decoding attackers' fresh keys), with room to spare
+N_CLIENTS = 128
 
 
 def _policy_json(policy: dict) -> dict:
