@@ -2,8 +2,10 @@
 the adversaries' details (keys, pauses, cover keys, heavy users, the distinguisher's AUCs).
 
 Baselines (plain Knockoff, JBDA, out-of-distribution Knockoff, label-only) come from the same results
-file when the run measured them, else from lab/results/results.json (the committed report's run) if
-that run was made in the same mode (quick or full), and each line says which."""
+file when the run measured them, else from other runs' results files put in <results>/baselines/
+(e.g. the classic attacks run separately on the same build), else from lab/results/results.json (the
+committed report's run); other runs count only if made in the same mode (quick or full). Each line
+says which source it used."""
 from __future__ import annotations
 
 import json
@@ -31,23 +33,27 @@ def _pct(v: Optional[float]) -> str:
 class Baselines:
     def __init__(self, res: dict, results_dir: pathlib.Path) -> None:
         self.res = res
-        committed = RESULTS_DIR / "results.json"
-        self.fallback = None
-        if committed.exists() and committed.resolve() != (results_dir / "results.json").resolve():
-            other = json.loads(committed.read_text())
+        mine = (results_dir / "results.json").resolve()
+        paths = sorted((results_dir / "baselines").glob("*.json")) + [RESULTS_DIR / "results.json"]
+        self.others = []   # (label, results), in the order they are consulted
+        for p in paths:
+            if not p.exists() or p.resolve() == mine:
+                continue
+            other = json.loads(p.read_text())
             if other["meta"].get("mode") == res["meta"].get("mode"):   # a quick run is no baseline for a full one
-                self.fallback = other
+                label = p.name if p.parent.name == "baselines" else "lab/results/results.json"
+                self.others.append((label, other))
 
     def get(self, config: str, attack: str) -> tuple[Optional[dict], str]:
         r = self.res["configs"].get(config, {}).get("attacks", {}).get(attack)
         if r:
             return r, "this run"
-        if self.fallback:
-            e = self.fallback["configs"].get(config, {})
+        for label, other in self.others:
+            e = other["configs"].get(config, {})
             r = e.get("attacks", {}).get(attack)
             if r:
-                commit = (e.get("serviceCommit") or self.fallback["meta"].get("serviceCommit") or "?")[:7]
-                return r, f"lab/results/results.json, service {commit}"
+                commit = (e.get("serviceCommit") or other["meta"].get("serviceCommit") or "?")[:7]
+                return r, f"{label}, service {commit}"
         return None, "not measured"
 
 

@@ -26,6 +26,9 @@ def balanced_images(n: int, seed: int) -> np.ndarray:
     x, y = np.concatenate(xs), np.concatenate(ys)
     per = -(-n // 10)
     take = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:per] for c in range(10)])
+    if len(take) < n:   # a class short of n/10 in the slices: top up with other classes' images
+        rest = np.setdiff1d(np.arange(len(x)), take)
+        take = np.concatenate([take, rng.permutation(rest)[:n - len(take)]])
     take = rng.permutation(take)[:n]
     return np.ascontiguousarray(x[take])
 
