@@ -10,7 +10,7 @@ from . import LAB_DIR, RESULTS_DIR, set_threads
 
 
 def main(argv=None) -> int:
-    from .runner import ATTACKS, DEFAULT_CONFIGS, SERVICE_SETTINGS, Lab, Settings, default_settings
+    from .runner import ALL_ATTACKS, ATTACKS, DEFAULT_CONFIGS, SERVICE_SETTINGS, Lab, Settings, default_settings
     from . import report
     ap = argparse.ArgumentParser(prog="mirage_lab", description="Mirage attack lab")
     ap.add_argument("--quick", action="store_true", help="tiny budgets, one training epoch")
@@ -20,7 +20,11 @@ def main(argv=None) -> int:
                     help="lab config: service command, keys, per-configuration service config files")
     ap.add_argument("--configs", help="comma-separated configuration names (default: all in the lab config, "
                                       f"else {','.join(DEFAULT_CONFIGS)})")
-    ap.add_argument("--attacks", default=",".join(ATTACKS), help=f"comma-separated of {','.join(ATTACKS)}")
+    ap.add_argument("--attacks", default=",".join(ATTACKS),
+                    help=f"comma-separated of {','.join(ALL_ATTACKS)}; 'adversaries' = all issue-14 adversaries "
+                         f"(default: {','.join(ATTACKS)})")
+    ap.add_argument("--adversaries", action="store_true",
+                    help="run the issue-14 adversaries (same as --attacks adversaries; with --attacks, added to them)")
     ap.add_argument("--budgets", help="comma-separated query budgets")
     ap.add_argument("--benign-clients", type=int)
     ap.add_argument("--benign-queries", type=int)
@@ -72,16 +76,30 @@ def main(argv=None) -> int:
     names = a.configs.split(",") if a.configs else list(lab_config.get("configs") or DEFAULT_CONFIGS)
     s = Settings(quick=a.quick, offline=a.offline,
                  budgets=[int(b) for b in a.budgets.split(",")] if a.budgets else d["budgets"],
-                 configs=names, attacks=[x for x in a.attacks.split(",") if x],
+                 configs=names, attacks=_attack_list(a, ATTACKS),
                  benign_clients=a.benign_clients if a.benign_clients is not None else d["benign_clients"],
                  benign_queries=a.benign_queries or d["benign_queries"], split_keys=d["split_keys"],
                  split=not a.no_split, seed=a.seed, eval_n=d["eval_n"], lab_config=lab_config, out=out)
-    unknown = [x for x in s.attacks if x not in ATTACKS]
+    unknown = [x for x in s.attacks if x not in ALL_ATTACKS]
     if unknown:
         ap.error(f"unknown attacks {unknown}")
     Lab(s).run()
     print(report.main(out))
     return 0
+
+
+def _attack_list(a, default: dict) -> list:
+    """--attacks with the alias 'adversaries' expanded; --adversaries alone replaces the default set."""
+    from .adversaries import ADVERSARIES
+    names = [x for x in a.attacks.split(",") if x]
+    if a.adversaries:
+        names = (names if a.attacks != ",".join(default) else []) + ["adversaries"]
+    out = []
+    for x in names:
+        for y in (ADVERSARIES if x == "adversaries" else [x]):
+            if y not in out:
+                out.append(y)
+    return out
 
 
 if __name__ == "__main__":

@@ -143,6 +143,10 @@ class AdminClient:
                 return None
             raise
 
+    def tenant(self) -> Optional[dict]:
+        """GET /v1/admin/tenant: the overview, with the tenant watch's split-attack alerts."""
+        return self._call("GET", "/v1/admin/tenant")
+
     def flagged(self, client: str) -> bool:
         doc = self.client(client)
         return bool(doc and doc.get("flagged"))
@@ -163,6 +167,7 @@ class DetectionProbe:
         self.admin, self.client, self.every = admin, client, every
         self.flagged_at: Optional[int] = None
         self.level_trace: list[tuple[int, float, int]] = []  # (queries, suspicion, level)
+        self.level_names: dict[str, int] = {}  # levelName -> answered queries when first seen
         self._n = 0
 
     def __call__(self, oracle: Oracle, answered: int) -> None:
@@ -173,5 +178,6 @@ class DetectionProbe:
         if not doc:
             return
         self.level_trace.append((answered, float(doc.get("suspicion", 0.0)), int(doc.get("level", 0))))
+        self.level_names.setdefault(str(doc.get("levelName")), answered)
         if doc.get("flagged") and self.flagged_at is None:
             self.flagged_at = answered

@@ -199,6 +199,8 @@ def render(res: dict, out: pathlib.Path) -> str:
     L.append("")
     L.extend(targets(res))
     L.append("")
+    from . import adversary_report
+    L.extend(adversary_report.section(res, out))
     notes = out / "notes.md"
     if notes.exists():  # the lead's reading of this run: why a target is missed, what the numbers say
         L.append(notes.read_text().strip())
@@ -208,7 +210,7 @@ def render(res: dict, out: pathlib.Path) -> str:
         rows = []
         for name, e in cfgs.items():
             r = e.get("split") if a == "split" else e.get("attacks", {}).get(a)
-            if not r:
+            if not r or not r.get("curve"):  # heavy users have no copy
                 continue
             b = base.get("split") if a == "split" else base.get("attacks", {}).get(a)
             bcurve = (b or {}).get("curve") or []
@@ -220,20 +222,23 @@ def render(res: dict, out: pathlib.Path) -> str:
                 accs.append(_fmt(acc) + err)
             mult = multiplier(r["curve"], bcurve, budgets[0]) if bcurve and name != "none" else "–"
             flagged = r.get("firstFlaggedAtTotalQueries") if a == "split" else r.get("flaggedAt")
-            extra = f" ({r['keysFlagged']}/{r['keys']} keys)" if a == "split" else ""
+            extra = (f" ({r['keysFlagged']}/{r['keys']} keys)" if "keysFlagged" in r
+                     else f" ({r['keysUsed']} keys)" if "keysUsed" in r else "")
             cost = r.get("answerCost", {})
             rows.append(f"| {name} | " + " | ".join(accs) + f" | {mult} | {_fmt(flagged)}{extra} | {_fmt(r.get('blockedAt'))} | "
                         f"{_fmt(cost.get('meanKLnats'))} | {_fmt(cost.get('meanL1'))} |")
         if not rows:
             continue
-        if a == "jbda":
+        if a == "jbda" or any((e.get("attacks", {}).get(a) or {}).get("curveKind") == "rounds" for e in cfgs.values()):
             L.append(f"## `{a}`: stolen accuracy after each round (queries so far)")
             L.append("")
             for name, e in cfgs.items():
                 r = e.get("attacks", {}).get(a)
                 if r:
+                    keys = (f" ({r['keysFlagged']}/{r['keys']} keys)" if "keysFlagged" in r
+                            else f" ({r['keysUsed']} keys)" if "keysUsed" in r else "")
                     L.append(f"- {name}: " + ", ".join(f"{p['queries']} q → {p['accuracy']:.3f}" for p in r["curve"])
-                             + f"; flagged at {_fmt(r.get('flaggedAt'))}, blocked at {_fmt(r.get('blockedAt'))}, "
+                             + f"; flagged at {_fmt(r.get('flaggedAt'))}{keys}, blocked at {_fmt(r.get('blockedAt'))}, "
                              f"answers' KL {_fmt(r['answerCost'].get('meanKLnats'))} nats")
             L.append("")
             continue

@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 from tqdm import tqdm
 
-from . import MODELS_DIR, RESULTS_DIR, benign, data, defenses, pools
+from . import MODELS_DIR, RESULTS_DIR, adversaries, benign, data, defenses, pools
 from .attacks import epochs_for, jbda, knockoff, train_surrogate
 from .oracle import AdminClient, DetectionProbe, HttpOracle, LocalOracle, load_surrogate, load_victim
 from .service import start_service
@@ -51,6 +51,8 @@ ATTACKS = {
     "knockoff_ood": "Knockoff (random), out-of-distribution pool (photo crops + digits), soft labels",
     "jbda": "JBDA (Papernot), 100 test-split seeds, lambda 0.1, set doubling per round, argmax labels",
 }
+# the default set above, plus the issue-14 adversaries (adversaries.py; `--adversaries` runs them all)
+ALL_ATTACKS = {**ATTACKS, **adversaries.ADVERSARIES}
 
 
 @dataclass
@@ -92,6 +94,8 @@ class Work:
 
 
 def _attack_cost(attack: str, budgets: list, quick: bool, pool_cap: Optional[int]) -> float:
+    if attack in adversaries.RUNNERS:
+        return adversaries.cost(attack, budgets, quick)
     bs = [b for b in budgets if pool_cap is None or b <= pool_cap]
     train = sum(b * epochs_for(b, quick) for b in bs)
     if attack == "jbda":  # rounds of doubling up to the largest budget
@@ -169,6 +173,11 @@ class Lab:
 
     def run_attack(self, ctx: dict, attack: str, work: Work) -> dict:
         s = self.s
+        if attack in adversaries.RUNNERS:
+            res = adversaries.run(self, ctx, attack, work)
+            if res.get("curve"):  # heavy users count their own work
+                work.add(res["queries"] * 0.5)
+            return res
         oracle, probe = self._oracle(ctx, attack)
         t0 = time.time()
         if attack in ("knockoff_soft", "knockoff_argmax"):
@@ -261,7 +270,8 @@ class Lab:
         kw = {"command": cmd} if cmd else {}
         kw["log_dir"] = self.s.out / "logs"
         with start_service(path, port, **kw) as url:
-            yield {"url": url, "admin": AdminClient(url, self.s.lab_config["operatorKey"])}
+            yield {"url": url, "admin": AdminClient(url, self.s.lab_config["operatorKey"]), "serviceConfig": path,
+                   "port": port}
 
     def run(self) -> dict:
         s = self.s
@@ -280,7 +290,7 @@ class Lab:
             "victimTestAccuracy": self.victim_acc, "evalImages": len(self.x_test), "victim": json.loads((MODELS_DIR / "fmnist-cnn.json").read_text()),
             "pools": {"indist": len(self.pool_in), "ood": len(self.pool_ood), "jbdaSeeds": len(self.seeds)},
             "benignClients": s.benign_clients, "benignQueriesPerClient": s.benign_queries,
-            "skippedConfigs": skipped, "attacks": {a: ATTACKS[a] for a in s.attacks}},
+            "skippedConfigs": skipped, "attacks": {a: ALL_ATTACKS[a] for a in s.attacks}},
             "configs": {}}
         base_port = int(s.lab_config.get("service", {}).get("basePort", 5710))
         for i, name in enumerate(configs):
@@ -302,6 +312,7 @@ class Lab:
                     if not s.offline:  # a rule that fires later can raise a benign key after its own run
                         entry["benign"]["flaggedByEnd"] = sum(
                             ctx["admin"].flagged(c["client"]) for c in entry["benign"]["clients"])
+                        entry["tenantWatch"] = adversaries.benign_watch(self, ctx, entry)
             except Exception as e:  # keep going with the next configuration; the report shows the error
                 entry["error"] = f"{type(e).__name__}: {e}"
                 tqdm.write(f"   ERROR {entry['error']}")
