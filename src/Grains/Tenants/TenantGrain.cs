@@ -109,7 +109,9 @@ public sealed class TenantGrain(
             activity.LastHour(now),
             lastHour.Count,
             lastHour.TakeLast(50).Reverse().ToList(),
-            activity.Alerts.AsEnumerable().Reverse().ToList()));
+            // An alert is a split attack once it holds two keys; the watch may also raise a lone key
+            // (its own distances stand low), which its detail shows, and a later key joins that alert.
+            activity.Alerts.Where(a => a.Clients.Count > 1).Reverse().ToList()));
     }
 
     /// <summary>Every client as last reported, and configured clients that never sent a query, as clean.</summary>

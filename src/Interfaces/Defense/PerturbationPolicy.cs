@@ -74,7 +74,9 @@ public sealed record PerturbationPolicy
     /// label_only, reverse_sigmoid and mad with argmax; false for gaussian noise (noise can reorder the
     /// top classes), mad's extreme vertex, and block (it answers no label at all). The one place the
     /// evidence rule (docs/DETECTION.md) and the quota's "poison" read it from.
+    /// Derived from the method, so it is not part of the policy's JSON (docs/API.md's shape stays).
     /// </summary>
+    [JsonIgnore]
     public bool KeepsArgmax => Method switch
     {
         PerturbationMethod.None or PerturbationMethod.Rounding or PerturbationMethod.TopK
