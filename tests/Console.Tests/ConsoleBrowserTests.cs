@@ -128,6 +128,10 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToHaveAttributeAsync("data-client", "acme-client-1");
 
+        // acme's keys have config/demo.json's quota, and its own client's page says how much is used.
+        await page.EvaluateAsync("() => { location.hash = '#/clients/acme-client-1'; }");
+        await Expect(page.Locator("#client-facts")).ToContainTextAsync("0 of 100,000 today · 0 of 1,000,000 this month, then label_only");
+
         // Typing a demo client's name into the address answers as if it did not exist.
         await page.EvaluateAsync("() => { location.hash = '#/clients/demo-client-3'; }");
         await Expect(page.Locator("#view .error")).ToContainTextAsync("Your tenant has no client \"demo-client-3\"");

@@ -19,7 +19,7 @@ internal static class ClientDetailView
         var row = ClientListView.NewTable().Title(Markup.Escape($"{(string?)detail["tenant"]} / {(string?)detail["client"]}"));
         row.AddRow(ClientListView.Row(detail));
         return new Rows(row, Signals(detail["signals"]), Utility(detail["utility"]),
-            new Text($"Override: {CellText.Override(detail["override"])}"), History(detail["history"]?.AsArray() ?? []));
+            new Text($"Override: {CellText.Override(detail["override"])}"), new Text($"Quota: {Quota(detail["quota"])}"), History(detail["history"]?.AsArray() ?? []));
     }
 
     private static Table Signals(JsonNode? signals)
@@ -52,6 +52,29 @@ internal static class ClientDetailView
         Add(table, "Mean L1", CellText.Number(utility?["meanL1"], "0.####"));
         Add(table, "Mean KL (nats)", CellText.Number(utility?["meanKlNats"], "0.####"));
         return table;
+    }
+
+    /// <summary>The key's use of its tenant's quota: "1,200 of 100,000 today, 3,400 of 1,000,000 this month; then label_only".</summary>
+    private static string Quota(JsonNode? quota)
+    {
+        if (quota is null)
+        {
+            return "none";
+        }
+
+        var limits = new List<string>();
+        if (quota["perDay"] is { } perDay)
+        {
+            limits.Add($"{CellText.Count(quota["usedToday"])} of {CellText.Count(perDay)} today");
+        }
+
+        if (quota["perMonth"] is { } perMonth)
+        {
+            limits.Add($"{CellText.Count(quota["usedThisMonth"])} of {CellText.Count(perMonth)} this month");
+        }
+
+        var past = quota["exhaustedUntil"] is { } until ? $"past it until {CellText.Time(until)}: {(string?)quota["past"]}" : $"then {(string?)quota["past"]}";
+        return $"{string.Join(", ", limits)}; {past}";
     }
 
     private static IRenderable History(JsonArray history)

@@ -39,6 +39,7 @@ export function clientView(root, { name, levels, back }) {
       ["Flagged since", detail.flaggedSince ? `${when(detail.flaggedSince)} (${ago(detail.flaggedSince)})` : "not flagged"],
       ["Queries", count(detail.queries)],
       ["Last seen", ago(detail.lastSeen)],
+      ["Quota", quotaText(detail.quota)],
     ]));
     const prada = detail.signals.prada;
     signals.replaceChildren(...pairs([
@@ -84,3 +85,13 @@ export function clientView(root, { name, levels, back }) {
 }
 
 const pairs = (rows) => rows.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]);
+
+// "1,200 of 100,000 today · 3,400 of 1,000,000 this month, then label_only" (docs/API.md, the detail's quota).
+function quotaText(quota) {
+  if (!quota) return "none";
+  const limits = [];
+  if (quota.perDay != null) limits.push(`${count(quota.usedToday)} of ${count(quota.perDay)} today`);
+  if (quota.perMonth != null) limits.push(`${count(quota.usedThisMonth)} of ${count(quota.perMonth)} this month`);
+  const past = quota.exhaustedUntil ? `past it until ${when(quota.exhaustedUntil)}: ${quota.past}` : `then ${quota.past}`;
+  return `${limits.join(" · ")}, ${past}`;
+}

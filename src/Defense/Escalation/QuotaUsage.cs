@@ -1,3 +1,5 @@
+using Mirage.Interfaces.Operators;
+
 namespace Mirage.Defense.Escalation;
 
 /// <summary>
@@ -53,6 +55,25 @@ public sealed class QuotaUsage
         }
 
         return until;
+    }
+
+    /// <summary>
+    /// What the operators' detail shows of this usage under <paramref name="quota"/> at <paramref name="now"/>:
+    /// a day or month that has ended since the last query counts 0 (the counts roll over on the next one).
+    /// </summary>
+    public QuotaStatus StatusAt(UsageQuota quota, DateTimeOffset now)
+    {
+        var (day, month) = PeriodsOf(now);
+        var until = ExhaustedUntil(quota);
+        return new QuotaStatus
+        {
+            PerDay = quota.PerDay,
+            UsedToday = DayStart >= day ? Day : 0,
+            PerMonth = quota.PerMonth,
+            UsedThisMonth = MonthStart >= month ? Month : 0,
+            Past = quota.Past,
+            ExhaustedUntil = until > now ? until : null,
+        };
     }
 
     private static (DateTimeOffset Day, DateTimeOffset Month) PeriodsOf(DateTimeOffset at)

@@ -17,7 +17,7 @@ namespace Mirage.Grains.Clients;
 /// on the silo that first calls it, which nginx makes the silo that serves the client's requests.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class ClientGrain(
+public sealed partial class ClientGrain(
     EscalationLadders ladders,
     UsageQuotas quotas,
     FeatureSpaces featureSpaces,
@@ -157,74 +157,6 @@ public sealed class ClientGrain(
         }
     }
 
-    /// <summary>
-    /// Brings back what the detectors had learned, and hands each its horizons from the record. Whatever does
-    /// not fit this silo's configuration (another projection, other classes) starts afresh, and the stored
-    /// evidence then stays as a floor under the new detectors' until an operator resets the client (volume
-    /// needs no floor: its horizons are in the record).
-    /// </summary>
-    private void RestoreDetectors()
-    {
-        // Records from before the evidence was kept floor their whole suspicion, as they always did.
-        var storedEvidence = Record.Evidence ?? Record.Suspicion;
-        if (!detector.RecordExists)
-        {
-            Record.RaisedTo = Math.Max(Record.RaisedTo, storedEvidence);
-            return;
-        }
-
-        var refused = new List<string>();
-        _rate = DetectorSnapshot.Read(detector.State.Bytes, detectorChanges.State.Bytes, featureSpaces, suspicionOptions, _monitors, refused);
-        foreach (var (model, monitor) in _monitors)
-        {
-            Record.Horizons[model] = monitor.UseHorizons(Record.Horizons.GetValueOrDefault(model));
-        }
-
-        if (refused.Count > 0)
-        {
-            Record.RaisedTo = Math.Max(Record.RaisedTo, storedEvidence);
-            logger.LogWarning("Client {Tenant}/{Client}: detector state not restored ({Reasons}); those detectors start afresh",
-                Record.Tenant, Record.Client, string.Join("; ", refused));
-        }
-    }
-
-    /// <summary>
-    /// Writes what the detectors learned since the last write: their changes against the full blob
-    /// (tens of KB), or a new full blob (up to ~2 MB) when there is none yet for this activation's
-    /// detectors or the changes have grown past a quarter of it. A new full blob empties the changes.
-    /// </summary>
-    private async Task WriteDetectorsAsync()
-    {
-        if (_detectorFlush is null)
-        {
-            return;  // nothing learned since the last write
-        }
-
-        _detectorFlush.Dispose();
-        _detectorFlush = null;
-        try
-        {
-            var changes = DetectorSnapshot.WriteChanges(_rate, _monitors);
-            if (changes is not null && detector.RecordExists && changes.Length <= detector.State.Bytes.Length / 4)
-            {
-                detectorChanges.State.Bytes = changes;
-                await detectorChanges.WriteStateAsync();
-                return;
-            }
-
-            detector.State.Bytes = DetectorSnapshot.WriteFull(_rate, _monitors);
-            await detector.WriteStateAsync();
-            detectorChanges.State.Bytes = [];
-            await detectorChanges.WriteStateAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Client {Tenant}/{Client}: writing its detectors failed; the activation is dropped", Record.Tenant, Record.Client);
-            DeactivateOnIdle();
-            throw;
-        }
-    }
-
     private Task SendTenantRows()
     {
         _tenantFlush?.Dispose();
@@ -358,6 +290,7 @@ public sealed class ClientGrain(
             History = record.History.ToList(),
             Override = record.Override,
             Utility = record.Utility.Summary(),
+            Quota = _quota is null ? null : record.Usage.StatusAt(_quota, time.GetUtcNow()),
         };
     }
 }

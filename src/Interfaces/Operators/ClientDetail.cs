@@ -15,6 +15,9 @@ public sealed record ClientDetail : ClientSummary
 
     /// <summary>What the perturbations have cost this client's answers so far.</summary>
     [Id(3)] public required UtilityCostSummary Utility { get; init; }
+
+    /// <summary>The client's use of its tenant's per-key quota; null when the tenant has none.</summary>
+    [Id(4)] public QuotaStatus? Quota { get; init; }
 }
 
 /// <summary>

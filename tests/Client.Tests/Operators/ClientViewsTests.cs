@@ -52,7 +52,9 @@ public sealed class ClientViewsTests
                          {"at": "2026-11-22T07:59:00Z", "suspicion": 0.6, "level": 1},
                          {"at": "2026-11-22T08:00:00Z", "suspicion": 1.0, "level": 3}],
              "override": {"level": null, "policy": {"method": "reverse_sigmoid", "beta": 0.5, "gamma": 0.5, "decimals": null}, "exempt": null, "block": null},
-             "utility": {"answers": 5210, "argmaxKeptRate": 0.97, "meanL1": 0.1234, "meanKlNats": 0.05}}
+             "utility": {"answers": 5210, "argmaxKeptRate": 0.97, "meanL1": 0.1234, "meanKlNats": 0.05},
+             "quota": {"perDay": 5000, "usedToday": 5210, "perMonth": null, "usedThisMonth": 5210, "past": "label_only",
+                       "exhaustedUntil": "2026-11-23T00:00:00+00:00"}}
             """)!;
 
         var text = Render(ClientDetailView.Render(detail));
@@ -63,6 +65,7 @@ public sealed class ClientViewsTests
         Assert.Contains("12.5 / min", Assert.Single(Lines(text), l => l.Contains("Query rate")));
         Assert.Contains("0.97", Assert.Single(Lines(text), l => l.Contains("Argmax kept")));
         Assert.Contains("Override: policy reverse_sigmoid (beta 0.5, gamma 0.5)", text);
+        Assert.Contains("Quota: 5,210 of 5,000 today; past it until 2026-11-23 00:00Z: label_only", text);
         Assert.Contains("▁▅█", text);  // suspicion 0, 0.6 and 1 on eight steps
         Assert.Contains("1.000", Assert.Single(Lines(text), l => l.Contains("2026-11-22 08:00Z") && !l.Contains("c-17")));
     }
@@ -80,6 +83,7 @@ public sealed class ClientViewsTests
 
         Assert.Contains("no detector yet", text);
         Assert.Contains("Override: none", text);
+        Assert.Contains("Quota: none", text);
         Assert.Contains("History: none yet", text);
         Assert.Contains("never", Assert.Single(Lines(text), l => l.Contains("c-2 ") && l.Contains("clean")));
     }

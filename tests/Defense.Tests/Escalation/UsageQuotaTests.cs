@@ -25,6 +25,24 @@ public sealed class UsageQuotaTests
     }
 
     [Fact]
+    public void The_status_shows_the_use_and_the_end_and_counts_a_period_that_has_ended_as_zero()
+    {
+        var quota = new UsageQuota { PerDay = 100, PerMonth = 1_000, Past = PastQuota.LabelOnly };
+        var usage = new QuotaUsage();
+        usage.Add(Evening.AddDays(-1), 300);
+        usage.Add(Evening, 100);
+
+        var now = usage.StatusAt(quota, Evening.AddMinutes(5));
+        Assert.Equal((100L, 100L, 1_000L, 400L, PastQuota.LabelOnly), (now.PerDay!.Value, now.UsedToday, now.PerMonth!.Value, now.UsedThisMonth, now.Past));
+        Assert.Equal(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), now.ExhaustedUntil);
+
+        // After midnight (April 1st) and before the next query: a new day and a new month, nothing used.
+        var later = usage.StatusAt(quota, Evening.AddHours(2));
+        Assert.Equal((0L, 0L), (later.UsedToday, later.UsedThisMonth));
+        Assert.Null(later.ExhaustedUntil);
+    }
+
+    [Fact]
     public void The_month_limit_holds_until_the_first_of_the_next_month_across_days()
     {
         var quota = new UsageQuota { PerDay = 1_000, PerMonth = 1_500 };

@@ -28,6 +28,27 @@ public sealed class QuotaTests
     }
 
     [Fact]
+    public async Task The_operators_detail_shows_the_keys_use_of_its_quota_and_until_when_it_is_past_it()
+    {
+        using var silo = QuotaSilo("block");
+        await UseUpAsync(silo, silo.ClientWithKey("demo-client-1"));
+
+        var operatorClient = silo.ClientWithKey("demo-operator");
+        var quota = (await operatorClient.GetFromJsonAsync<JsonObject>("/v1/admin/clients/demo-client-1"))!["quota"]!;
+        Assert.Equal(PerDay, (long)quota["perDay"]!);
+        Assert.Equal(PerDay, (long)quota["usedToday"]!);
+        Assert.Equal(PerDay, (long)quota["usedThisMonth"]!);
+        Assert.Null(quota["perMonth"]);
+        Assert.Equal("block", (string?)quota["past"]);
+        Assert.Equal(DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1), ((DateTimeOffset)quota["exhaustedUntil"]!).UtcDateTime);
+
+        // config/demo.json's own quota for acme: nothing used yet, nothing past.
+        var acme = (await silo.ClientWithKey("acme-operator").GetFromJsonAsync<JsonObject>("/v1/admin/clients/acme-client-1"))!["quota"]!;
+        Assert.Equal((100_000L, 1_000_000L, 0L, "label_only"), ((long)acme["perDay"]!, (long)acme["perMonth"]!, (long)acme["usedToday"]!, (string)acme["past"]!));
+        Assert.Null(acme["exhaustedUntil"]);
+    }
+
+    [Fact]
     public async Task Past_a_label_only_quota_a_key_gets_its_true_labels_and_nothing_more()
     {
         using var silo = QuotaSilo("label_only");

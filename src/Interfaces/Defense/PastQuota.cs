@@ -1,10 +1,12 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
-using Mirage.Interfaces.Defense;
 
-namespace Mirage.Defense.Escalation;
+namespace Mirage.Interfaces.Defense;
 
-/// <summary>What a key's answers become once it has used its quota (docs/API.md, "Quota").</summary>
+/// <summary>
+/// What a key's answers become once it has used its quota (docs/API.md, "Quota"). Configured per tenant
+/// (src/Defense/Escalation/UsageQuota.cs); here because the operators' detail shows it.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<PastQuota>))]
 [TypeConverter(typeof(WireNameEnumConverter<PastQuota>))]
 public enum PastQuota
