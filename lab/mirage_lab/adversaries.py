@@ -41,6 +41,7 @@ PAUSE_S = 1.2 * IDLE_AGE_S
 BURST, MULTIKEY_KEYS, MULTIKEY_PER_KEY = 3000, 3, 3000
 DECODING_MAX_KEYS = 30
 SPLIT_KEYS, SPLIT_PER_KEY, COVER_KEYS, COVER_PER_REQUEST = 10, 60, 3, 8
+RAISE_SETTLE_S = 3.0
 HEAVY = {"heavy_fast": 6000, "heavy_slow": 20000}
 KEYS_NEEDED = 3 + MULTIKEY_KEYS + 2 * DECODING_MAX_KEYS + SPLIT_KEYS + COVER_KEYS + len(HEAVY)
 
@@ -220,6 +221,9 @@ def run_split_cover(lab, ctx, work) -> dict:
                   batch_size=per_request, progress=bar.update, eval_set=(lab.x_test, lab.y_test))
     res = _base(lab, "split_jbda_cover", oracle, None, ts, t0)
     admin = ctx.get("admin")
+    # The client grains hand young keys' rows to the tenant grain at most 1 s late (TenantReporter.MaxDelay),
+    # so a raise for the last requests lands after them: read the keys once it can have.
+    time.sleep(RAISE_SETTLE_S)
     jb = [dict(_key_detail(admin, o.name), flaggedAt=p.flagged_at, answered=int(o.queries)) for o, p in subs]
     cov = []
     for k, (o, p) in enumerate(covers):
@@ -230,6 +234,9 @@ def run_split_cover(lab, ctx, work) -> dict:
     tenant = admin.tenant() if admin else None
     res.update({"keys": SPLIT_KEYS, "jbdaKeys": jb, "coverKeys": cov,
                 "keysFlagged": sum(k["flaggedAt"] is not None for k in jb),
+                # Raised at all by the end (flagged during its own queries, or raised by the watch after them).
+                "keysRaised": sum(k["flaggedAt"] is not None or bool(k.get("splitAttack")) for k in jb),
+                "coverKeysRaised": sum(k["flaggedAt"] is not None or bool(k.get("splitAttack")) for k in cov),
                 "coverKeysFlagged": sum(k["flaggedAt"] is not None for k in cov),
                 "flaggedAtPerKey": [k["flaggedAt"] for k in jb],
                 "flaggedAt": min((k["flaggedAt"] for k in jb if k["flaggedAt"] is not None), default=None),

@@ -104,9 +104,13 @@ def checks(res: dict, results_dir: pathlib.Path) -> list:
                 x is not None and y is not None and x <= y + 0.02)
         r = at.get("split_jbda_cover")
         if r:
-            row(cfg, "split JBDA under cover caught",
-                f"{r['keysFlagged']}/{r['keys']} JBDA keys flagged, {r['coverKeysFlagged']}/{len(r['coverKeys'])} cover keys",
-                r["keysFlagged"] > 0)
+            # Caught: most of the attack's keys raised by the end (during their own queries or by the watch
+            # after them), and no cover key. Older results lack the raised counts: flagged is all they have.
+            raised, cover_raised = r.get("keysRaised", r["keysFlagged"]), r.get("coverKeysRaised", r["coverKeysFlagged"])
+            row(cfg, "split JBDA under cover caught (at least half its keys raised, no cover key)",
+                f"{raised}/{r['keys']} JBDA keys raised ({r['keysFlagged']} during their own queries), "
+                f"{cover_raised}/{len(r['coverKeys'])} cover keys",
+                2 * raised >= r["keys"] and cover_raised == 0)
         for a in ("heavy_fast", "heavy_slow"):
             r = at.get(a)
             if r:
