@@ -208,6 +208,11 @@ def _key_detail(admin: Optional[AdminClient], client: str) -> dict:
             "splitAttack": sig.get("splitAttack"), "maxHistoryLevel": max((h.get("level", 0) for h in doc.get("history") or []), default=None)}
 
 
+def _raised(key: dict) -> bool:
+    """Raised at all by the end: flagged during its own queries, or raised by the tenant watch after them."""
+    return key["flaggedAt"] is not None or bool(key.get("splitAttack"))
+
+
 def run_split_cover(lab, ctx, work) -> dict:
     subs = [lab._oracle(ctx, f"sjbda{i}") for i in range(SPLIT_KEYS)]
     covers = [lab._oracle(ctx, f"cover{k}") for k in range(COVER_KEYS)]
@@ -221,9 +226,10 @@ def run_split_cover(lab, ctx, work) -> dict:
                   batch_size=per_request, progress=bar.update, eval_set=(lab.x_test, lab.y_test))
     res = _base(lab, "split_jbda_cover", oracle, None, ts, t0)
     admin = ctx.get("admin")
-    # The client grains hand young keys' rows to the tenant grain at most 1 s late (TenantReporter.MaxDelay),
-    # so a raise for the last requests lands after them: read the keys once it can have.
-    time.sleep(RAISE_SETTLE_S)
+    if admin:
+        # The client grains hand young keys' rows to the tenant grain at most 1 s late (TenantReporter.MaxDelay),
+        # so a raise for the last requests lands after them: read the keys once it can have.
+        time.sleep(RAISE_SETTLE_S)
     jb = [dict(_key_detail(admin, o.name), flaggedAt=p.flagged_at, answered=int(o.queries)) for o, p in subs]
     cov = []
     for k, (o, p) in enumerate(covers):
@@ -234,9 +240,8 @@ def run_split_cover(lab, ctx, work) -> dict:
     tenant = admin.tenant() if admin else None
     res.update({"keys": SPLIT_KEYS, "jbdaKeys": jb, "coverKeys": cov,
                 "keysFlagged": sum(k["flaggedAt"] is not None for k in jb),
-                # Raised at all by the end (flagged during its own queries, or raised by the watch after them).
-                "keysRaised": sum(k["flaggedAt"] is not None or bool(k.get("splitAttack")) for k in jb),
-                "coverKeysRaised": sum(k["flaggedAt"] is not None or bool(k.get("splitAttack")) for k in cov),
+                "keysRaised": sum(map(_raised, jb)),
+                "coverKeysRaised": sum(map(_raised, cov)),
                 "coverKeysFlagged": sum(k["flaggedAt"] is not None for k in cov),
                 "flaggedAtPerKey": [k["flaggedAt"] for k in jb],
                 "flaggedAt": min((k["flaggedAt"] for k in jb if k["flaggedAt"] is not None), default=None),
