@@ -46,15 +46,19 @@ public sealed class InferencePool : IDisposable
         _surrogate = surrogate ?? SurrogatePosterior.PerInput(model, owns: false);
         _perturbations = perturbations;
         _options = options;
+        // Synchronous continuations: the only ones are ThreadParking's wake-ups, which set an event, so a
+        // writer wakes the parked reader itself instead of through a thread-pool hop.
         _requests = Channel.CreateBounded<InferenceRequest>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = true,
         });
         var workers = options.Workers > 0 ? options.Workers : Environment.ProcessorCount;
         _batches = Channel.CreateBounded<List<InferenceRequest>>(new BoundedChannelOptions(workers)
         {
             SingleWriter = true,
+            AllowSynchronousContinuations = true,
         });
         _batcher = new Thread(GatherBatches) { IsBackground = true, Name = $"batcher {name}" };
         _batcher.Start();
@@ -132,7 +136,8 @@ public sealed class InferencePool : IDisposable
     {
         var maxWait = (long)(_options.MaxWaitMicroseconds * (Stopwatch.Frequency / 1_000_000.0));
         var reader = _requests.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var parking = new ThreadParking();
+        while (parking.Wait(reader.WaitToReadAsync()))
         {
             if (!reader.TryRead(out var first) || Abandon(first))
             {
@@ -172,7 +177,7 @@ public sealed class InferencePool : IDisposable
             }
 
             // Waits while every worker is busy: meanwhile the next batch fills up in the queue.
-            _batches.Writer.WriteAsync(batch).AsTask().GetAwaiter().GetResult();
+            parking.Wait(_batches.Writer.WriteAsync(batch));
         }
 
         _batches.Writer.TryComplete();
@@ -194,7 +199,8 @@ public sealed class InferencePool : IDisposable
     private void RunBatches()
     {
         var reader = _batches.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var parking = new ThreadParking();
+        while (parking.Wait(reader.WaitToReadAsync()))
         {
             if (reader.TryRead(out var batch))
             {
