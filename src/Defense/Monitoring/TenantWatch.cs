@@ -15,6 +15,9 @@ namespace Mirage.Defense.Monitoring;
 /// - volume (optional): the queries within a window of the young keys that each sent at least MinimumShare
 ///   of the window, when together beyond a budget and the classes are balanced (an even sweep of the
 ///   input space): Knockoff split over a few keys. A crowd of many users, each a small share, is not raised.
+/// - replay: a key at least ReplayShare of whose queries (and ReplayMinimum) exactly re-send queries first
+///   sent by a key already raised (<see cref="ReplayLedger"/>): a caught attacker starting over on new keys
+///   with the same seeds. Exact repeats are otherwise no evidence, so re-sending an honest key's queries is not.
 /// The pooled test itself raises nobody: which keys made it fail is what it cannot say, and raising every
 /// key with a share of the pool raised benign keys with the attackers. A split too thin for any key to
 /// reach KeySamples distances is therefore not raised (docs/DETECTION.md says what that costs).
@@ -32,6 +35,7 @@ public sealed class TenantWatch
     private readonly Queue<(DateTimeOffset At, string Client, int Rows)> _window = new();
     private readonly Dictionary<string, long> _windowRows = new(StringComparer.Ordinal);
     private readonly SlidingCounts _classes;
+    private readonly ReplayLedger _replays;
     private long _windowTotal;
 
     public TenantWatch(int classes, int dimensions, TenantWatchOptions options, SuspicionOptions suspicion)
@@ -45,6 +49,7 @@ public sealed class TenantWatch
         _scratch = new double[options.KeyDistances];
         _classes = new SlidingCounts(suspicion.Window * 4, classes);
         _suspectMemory = suspicion.Window;
+        _replays = new ReplayLedger(options.ReplayLedgerQueries);
     }
 
     public long Observed => _prada.Queries;
@@ -56,14 +61,22 @@ public sealed class TenantWatch
     /// <summary>The young keys followed now, each with its own series of pooled distances.</summary>
     public TenantKeys Keys => _keys;
 
-    /// <summary>Learns from one young key's queries; answers the keys to raise now (empty: none) and why.</summary>
-    public (IReadOnlyList<string> Involved, string? Reason) Observe(string client, ReadOnlySpan<float> features, ReadOnlySpan<int> predicted, int dimensions, DateTimeOffset at)
+    /// <summary>
+    /// Learns from one young key's queries; answers the keys to raise now (empty: none) and why.
+    /// <paramref name="isRaised"/> says which keys have been raised already (by this watch or their own
+    /// evidence); without it, the replay rule counts nothing.
+    /// </summary>
+    public (IReadOnlyList<string> Involved, string? Reason) Observe(
+        string client, ReadOnlySpan<float> features, ReadOnlySpan<int> predicted, int dimensions, DateTimeOffset at, Func<string, bool>? isRaised = null)
     {
         var series = _keys.Of(client, _prada.Queries);
+        isRaised ??= static _ => false;
         for (var r = 0; r < predicted.Length; r++)
         {
+            var row = features.Slice(r * dimensions, dimensions);
+            _replays.Observe(client, row, isRaised);
             // Exact repeats (distance 0) stay out of the key's series as they stay out of the pooled one.
-            if (_prada.Observe(features.Slice(r * dimensions, dimensions), predicted[r]) is > 0 and var distance)
+            if (_prada.Observe(row, predicted[r]) is > 0 and var distance)
             {
                 series.Add(distance, predicted[r]);
                 if (series.Samples >= _options.KeySamples && series.Samples % _testEvery == 0)
@@ -87,6 +100,12 @@ public sealed class TenantWatch
         {
             return (low, $"their own pooled distances fail PRADA's test (W under {_options.KeyThreshold}) and stand low among the " +
                 $"tenant's (mean standing under {StandingLimit})");
+        }
+
+        var (rows, replays) = _replays.Of(client);
+        if (replays >= _options.ReplayMinimum && replays >= _options.ReplayShare * rows)
+        {
+            return ([client], $"{replays} of its {rows} queries re-send exactly the queries of keys already raised");
         }
 
         if (_options.WindowBudget is { } budget && _windowTotal > budget && _classes.Balance() >= _options.MinimumBalance)

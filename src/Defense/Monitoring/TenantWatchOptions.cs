@@ -60,6 +60,25 @@ public sealed record TenantWatchOptions
     /// <summary>Young keys followed at once (each holds KeyDistances pairs of floats); past it the least recently seen is forgotten.</summary>
     public int TrackedKeys { get; init; } = 2_048;
 
+    /// <summary>
+    /// A key is raised once at least this share of its young queries exactly re-sent queries first sent by keys
+    /// already raised (and at least ReplayMinimum of them). An honest key sending test images meets a caught
+    /// JBDA attacker's seed images in a few of its queries; the attacker's new key re-sends nearly all of its.
+    /// </summary>
+    public double ReplayShare { get; init; } = 0.5;
+
+    /// <summary>
+    /// A key counts as raised for the replay rule at this reported suspicion or above (or when this watch raised
+    /// it): the default ladder's "attack", the first level that changes labels, which volume alone never reaches.
+    /// </summary>
+    public double ReplayOfSuspicion { get; init; } = 0.8;
+
+    /// <summary>The fewest such repeats that raise a key, so that one or two common images never do.</summary>
+    public int ReplayMinimum { get; init; } = 20;
+
+    /// <summary>Distinct young-key queries whose first sender is remembered (16 bytes and a reference each).</summary>
+    public int ReplayLedgerQueries { get; init; } = 16_384;
+
     /// <summary>Refuses settings the watch cannot run with, naming the setting.</summary>
     public void Validate()
     {
@@ -70,6 +89,10 @@ public sealed record TenantWatchOptions
         Require(PooledKeyStanding is > 0 and <= 1, $"PooledKeyStanding must be in (0, 1]; got {PooledKeyStanding}.");
         Require(StandingWindow >= 10, $"StandingWindow must be at least 10; got {StandingWindow}.");
         Require(TrackedKeys >= 1, $"TrackedKeys must be at least 1; got {TrackedKeys}.");
+        Require(ReplayShare is > 0 and <= 1, $"ReplayShare must be in (0, 1]; got {ReplayShare}.");
+        Require(ReplayOfSuspicion is > 0 and <= 1, $"ReplayOfSuspicion must be in (0, 1]; got {ReplayOfSuspicion}.");
+        Require(ReplayMinimum >= 1, $"ReplayMinimum must be at least 1; got {ReplayMinimum}.");
+        Require(ReplayLedgerQueries >= 1, $"ReplayLedgerQueries must be at least 1; got {ReplayLedgerQueries}.");
         Require(MinimumShare is > 0 and <= 1, $"MinimumShare must be in (0, 1]; got {MinimumShare}.");
     }
 

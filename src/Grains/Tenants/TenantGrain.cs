@@ -44,7 +44,8 @@ public sealed class TenantGrain(
             _watches[observation.Model] = watch;
         }
 
-        var (involved, reason) = watch.Observe(observation.Client, observation.Features, observation.PredictedClasses, observation.Dimensions, observation.At);
+        var (involved, reason) = watch.Observe(observation.Client, observation.Features, observation.PredictedClasses,
+            observation.Dimensions, observation.At, IsRaised);
         var raisedNow = false;
         foreach (var client in involved)
         {
@@ -64,6 +65,11 @@ public sealed class TenantGrain(
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Raised by this watch, or reported at the suspicion where labels change (the replay rule's first senders).</summary>
+    private bool IsRaised(string client) =>
+        state.State.Raised.Contains(client)
+        || (state.State.Clients.TryGetValue(client, out var summary) && summary.Suspicion >= options.ReplayOfSuspicion);
 
     public Task ReportAsync(ClientSummary summary)
     {
