@@ -19,6 +19,12 @@ public sealed class TenantKeySeries(int capacity)
 
     public int Held => (int)Math.Min(_added, _distances.Length);
 
+    /// <summary>The key's queries since it was first seen, exact repeats included.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>How many of <see cref="Rows"/> exactly re-sent a query first sent by a raised key (<see cref="ReplayLedger"/>).</summary>
+    public long Replays { get; private set; }
+
     /// <summary>The watch's observation count when the key last sent a query: the oldest is forgotten first.</summary>
     public long LastSeen { get; set; }
 
@@ -44,6 +50,16 @@ public sealed class TenantKeySeries(int capacity)
         }
 
         return placed > 0 && placed * 2 >= held ? sum / placed : double.NaN;
+    }
+
+    /// <summary>Counts one query of the key, and whether it replayed a raised key's query.</summary>
+    public void Count(bool replay)
+    {
+        Rows++;
+        if (replay)
+        {
+            Replays++;
+        }
     }
 
     public void Add(double distance, int predictedClass)

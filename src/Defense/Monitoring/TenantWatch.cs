@@ -74,7 +74,7 @@ public sealed class TenantWatch
         for (var r = 0; r < predicted.Length; r++)
         {
             var row = features.Slice(r * dimensions, dimensions);
-            _replays.Observe(client, row, isRaised);
+            series.Count(replay: _replays.IsReplay(client, row, isRaised));
             // Exact repeats (distance 0) stay out of the key's series as they stay out of the pooled one.
             if (_prada.Observe(row, predicted[r]) is > 0 and var distance)
             {
@@ -102,10 +102,9 @@ public sealed class TenantWatch
                 $"tenant's (mean standing under {StandingLimit})");
         }
 
-        var (rows, replays) = _replays.Of(client);
-        if (replays >= _options.ReplayMinimum && replays >= _options.ReplayShare * rows)
+        if (series.Replays >= _options.ReplayMinimum && series.Replays >= _options.ReplayShare * series.Rows)
         {
-            return ([client], $"{replays} of its {rows} queries re-send exactly the queries of keys already raised");
+            return ([client], $"{series.Replays} of its {series.Rows} queries re-send exactly the queries of keys already raised");
         }
 
         if (_options.WindowBudget is { } budget && _windowTotal > budget && _classes.Balance() >= _options.MinimumBalance)

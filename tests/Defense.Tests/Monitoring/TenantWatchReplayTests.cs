@@ -68,16 +68,28 @@ public sealed class TenantWatchReplayTests
         float[] a = [1, 2], b = [3, 4], c = [5, 6];
         static bool RaisedIsX(string key) => key == "x";
 
-        Assert.False(ledger.Observe("x", a, RaisedIsX));
-        Assert.False(ledger.Observe("x", a, RaisedIsX));   // its own repeat
-        Assert.True(ledger.Observe("y", a, RaisedIsX));    // a raised key's query
-        Assert.False(ledger.Observe("y", b, RaisedIsX));
-        Assert.False(ledger.Observe("x", b, RaisedIsX));   // y is not raised
-        Assert.Equal((3, 0), ledger.Of("x"));
-        Assert.Equal((2, 1), ledger.Of("y"));
+        Assert.False(ledger.IsReplay("x", a, RaisedIsX));
+        Assert.False(ledger.IsReplay("x", a, RaisedIsX));   // its own repeat
+        Assert.True(ledger.IsReplay("y", a, RaisedIsX));    // a raised key's query
+        Assert.False(ledger.IsReplay("y", b, RaisedIsX));
+        Assert.False(ledger.IsReplay("x", b, RaisedIsX));   // y is not raised
 
-        Assert.False(ledger.Observe("x", c, RaisedIsX));   // a's entry, the oldest, is forgotten
-        Assert.False(ledger.Observe("y", a, RaisedIsX));
+        Assert.False(ledger.IsReplay("x", c, RaisedIsX));   // a's entry, the oldest, is forgotten
+        Assert.False(ledger.IsReplay("y", a, RaisedIsX));
+    }
+
+    [Fact]
+    public void A_key_s_series_counts_its_queries_and_its_replays()
+    {
+        var watch = new TenantWatch(TenantTraffic.Classes, TenantTraffic.Space.Dimensions, new TenantWatchOptions(), new SuspicionOptions());
+        var jbda = TenantTraffic.Jbda(seed: 7, firstImage: 0, queries: 40);
+        Send(watch, Caught, jbda, static key => key == Caught);
+
+        Send(watch, "again", jbda.Take(30).Concat(TenantTraffic.Benign(seed: 9, firstImage: 500, count: 20)).ToList(), static key => key == Caught);
+
+        var series = watch.Keys.Find("again")!;
+        Assert.Equal((50L, 30L), (series.Rows, series.Replays));
+        Assert.Equal((40L, 0L), (watch.Keys.Find(Caught)!.Rows, watch.Keys.Find(Caught)!.Replays));
     }
 
     /// <summary>The rows in requests of 10; every (key, reason) the watch answered on the way.</summary>
