@@ -17,22 +17,15 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 source benchmarks/Http/common.sh
 
 store=$(mktemp -d); results=$(mktemp)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$store" "$results"' EXIT
-level0=--Mirage:Tenants:0:Escalation:Levels:0
-clean=("$level0:Name=clean" "$level0:Threshold=0" "$level0:Policy:Method=none")
+silo=
+trap 'kill ${silo_pid[old]:-} ${silo_pid[new]:-} $silo 2>/dev/null || true; rm -rf "$store" "$results"' EXIT
 declare -A silo_pid=()
 declare -A url=([old]=http://127.0.0.1:$port [new]=http://127.0.0.1:$((port + 1)))
 
 for build in old new; do
   dir=$old; [ "$build" = new ] && dir=$new
-  if curl -s -o /dev/null "${url[$build]}/healthz"; then echo "something already answers on ${url[$build]}; set PORT" >&2; exit 1; fi
-  (cd "$dir" && exec dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --urls "${url[$build]}" \
-    "--Mirage:Storage:SqlitePath=$store/$build.db" --Mirage:Cluster:SiloPort=0 --Mirage:Cluster:GatewayPort=0 \
-    "${unlimited[@]}" "${clean[@]}") >"/tmp/mirage-ab-paired-$build.log" 2>&1 &
-  pids+=($!); silo_pid[$build]=$!
-  for _ in $(seq 150); do curl -fs "${url[$build]}/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fs "${url[$build]}/readyz" >/dev/null || { echo "silo of $dir did not start; see /tmp/mirage-ab-paired-$build.log" >&2; exit 1; }
+  start_checkout_silo "$dir" "${url[$build]}" "$store/$build.db" "/tmp/mirage-ab-paired-$build.log"
+  silo_pid[$build]=$silo
 done
 
 for build in old new; do  # warm-up, one build after the other, both scenarios

@@ -16,21 +16,9 @@ source benchmarks/Http/common.sh
 
 store=$(mktemp -d); results=$(mktemp)
 trap 'rm -rf "$store" "$results"; [ -n "${silo:-}" ] && kill "$silo" 2>/dev/null || true' EXIT
-level0=--Mirage:Tenants:0:Escalation:Levels:0
-clean=("$level0:Name=clean" "$level0:Threshold=0" "$level0:Policy:Method=none")
-
 start_build() { # checkout
-  if curl -s -o /dev/null "$url/healthz"; then echo "something already answers on $url; set PORT" >&2; exit 1; fi
   rm -f "$store"/bench.db*
-  (cd "$1" && exec dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --urls "$url" \
-    "--Mirage:Storage:SqlitePath=$store/bench.db" --Mirage:Cluster:SiloPort=0 --Mirage:Cluster:GatewayPort=0 "${unlimited[@]}" "${clean[@]}") >/tmp/mirage-ab-silo.log 2>&1 &
-  silo=$!
-  for _ in $(seq 150); do
-    kill -0 "$silo" 2>/dev/null || break
-    curl -fs "$url/readyz" >/dev/null 2>&1 && return
-    sleep 0.2
-  done
-  echo "silo of $1 did not start; see /tmp/mirage-ab-silo.log" >&2; exit 1
+  start_checkout_silo "$1" "$url" "$store/bench.db" /tmp/mirage-ab-silo.log
 }
 
 echo "| round | build | scenario | requests/s | images/s | p50 | p99 |"

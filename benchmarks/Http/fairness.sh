@@ -24,11 +24,9 @@ results=$(mktemp)
 silo=
 trap '[ -n "$silo" ] && kill $silo 2>/dev/null; rm -rf "$store" "$results"' EXIT
 
-level0=--Mirage:Tenants:0:Escalation:Levels:0
 acme=--Mirage:Security:RateLimits:Tenants:acme
 # Both tenants answer "none" at every suspicion, so the defense's cost never differs between runs.
-clean=("$level0:Name=clean" "$level0:Threshold=0" "$level0:Policy:Method=none"
-  "--Mirage:Tenants:1:Escalation:Levels:0:Name=clean" "--Mirage:Tenants:1:Escalation:Levels:0:Threshold=0"
+clean=("${clean[@]}" "--Mirage:Tenants:1:Escalation:Levels:0:Name=clean" "--Mirage:Tenants:1:Escalation:Levels:0:Threshold=0"
   "--Mirage:Tenants:1:Escalation:Levels:0:Policy:Method=none")
 victim_unlimited=("$acme:RequestsPerSecond=1000000" "$acme:Burst=1000000")
 

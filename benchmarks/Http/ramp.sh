@@ -10,17 +10,10 @@ checkout=$(cd "$1" && pwd); slice=${2:-3}; slices=${3:-10}; port=${PORT:-8089}; 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 /usr/bin/env python3 benchmarks/Http/make-bodies.py
 source benchmarks/Http/common.sh
-if curl -s -o /dev/null "$url/healthz"; then echo "something already answers on $url; set PORT" >&2; exit 1; fi
 
 store=$(mktemp -d)
 trap 'rm -rf "$store"; [ -n "${silo:-}" ] && kill "$silo" 2>/dev/null || true' EXIT
-level0=--Mirage:Tenants:0:Escalation:Levels:0
-(cd "$checkout" && exec dotnet src/Silo/bin/Release/net10.0/Mirage.Silo.dll --urls "$url" \
-  "--Mirage:Storage:SqlitePath=$store/bench.db" --Mirage:Cluster:SiloPort=0 --Mirage:Cluster:GatewayPort=0 "${unlimited[@]}" \
-  "$level0:Name=clean" "$level0:Threshold=0" "$level0:Policy:Method=none") >/tmp/mirage-ramp-silo.log 2>&1 &
-silo=$!
-for _ in $(seq 150); do curl -fs "$url/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "$url/readyz" >/dev/null || { echo "silo of $checkout did not start; see /tmp/mirage-ramp-silo.log" >&2; exit 1; }
+start_checkout_silo "$checkout" "$url" "$store/bench.db" /tmp/mirage-ramp-silo.log
 
 printf '| %s |' "$(basename "$checkout")"
 for i in $(seq "$slices"); do

@@ -22,11 +22,6 @@ scenario() { # name batch connections
     "$(echo "scale=1; $requests / $runs" | bc -l)"
 }
 
-# The benchmark repeats 16 bodies per batch size from one key, which the detector rightly finds
-# suspicious (exact repeats are distance 0); pinning the demo tenant's first level to "none" keeps
-# the scenarios on the clean path. The defense rows at the end pin the other policies.
-level0=--Mirage:Tenants:0:Escalation:Levels:0
-clean=("$level0:Name=clean" "$level0:Threshold=0" "$level0:Policy:Method=none")
 echo "| scenario | batch | connections | requests/s | images/s | p50 | p99 | requests per model run (cumulative) |"
 echo "|---|---|---|---|---|---|---|---|"
 run_silo "${clean[@]}" "$@"

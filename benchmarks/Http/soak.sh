@@ -18,8 +18,7 @@ store=$(mktemp -d)
 silo=
 load=
 trap '[ -n "$load" ] && kill $load 2>/dev/null; [ -n "$silo" ] && kill $silo 2>/dev/null; rm -rf "$store"' EXIT
-level0=--Mirage:Tenants:0:Escalation:Levels:0
-run_silo "$level0:Name=clean" "$level0:Threshold=0" "$level0:Policy:Method=none"
+run_silo "${clean[@]}"
 export KEYS=demo-client-1,demo-client-2
 
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$silo/status"; }
