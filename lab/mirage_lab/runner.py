@@ -37,12 +37,27 @@ DEFAULT_CONFIGS = {
     # the adaptive default plus the tenant's volume rule for keys that split one attack (off by default)
     "adaptive_tenant_budget": None,
 }
+# Configurations run only when named in --configs (their service files are written with the defaults').
+EXTRA_CONFIGS = {
+    # the adaptive ladder with its first level deceiving too: every client's answers keep the clean top
+    # class and values, in reverse sigmoid's camouflaged order, from the first query
+    "adaptive_deceive_all": None,
+}
+
+_RS = {"Method": "reverse_sigmoid", "Beta": 0.5, "Gamma": 0.5}
 
 # Service settings beyond the tenant's ladder, per configuration (merged into the "Mirage" section).
 # 8,000 young-key queries within 10 minutes: above the lab tenant's benign burst (10 clients x 500),
 # below one attack of 10,000 queries spread over 10 keys.
 SERVICE_SETTINGS = {
     "adaptive_tenant_budget": {"TenantWatch": {"WindowBudget": 8000}},
+    # EscalationLadder.Default's levels but the first (src/Defense/Escalation/EscalationLadder.cs)
+    "adaptive_deceive_all": {"Escalation": {"Levels": [
+        {"Name": "clean", "Threshold": 0, "Policy": _RS},
+        {"Name": "watch", "Threshold": 0.4, "Policy": _RS},
+        {"Name": "suspect", "Threshold": 0.6, "Policy": {"Method": "mad", "Epsilon": 1.0, "Norm": "l1", "Argmax": True}},
+        {"Name": "attack", "Threshold": 0.8, "Policy": {"Method": "mad", "Epsilon": 2.0, "Norm": "l1", "Argmax": False}},
+    ]}},
 }
 
 ATTACKS = {
@@ -251,9 +266,10 @@ class Lab:
         cfg = self.s.lab_config.get("configs", {})
         if name in cfg:
             return cfg[name].get("policy")
-        if name not in DEFAULT_CONFIGS:
+        known = {**DEFAULT_CONFIGS, **EXTRA_CONFIGS}
+        if name not in known:
             raise ValueError(f"unknown configuration {name!r}")
-        return DEFAULT_CONFIGS[name]
+        return known[name]
 
     # ---- one configuration ---------------------------------------------------------------------
     @contextlib.contextmanager
