@@ -8,6 +8,8 @@ namespace Mirage.Silo.Http;
 /// <summary>
 /// Reads <c>{"inputs": [[...], ...]}</c> straight into one pooled float buffer (rows x inputLength),
 /// checking every value on the way, so a bad request is refused with the exact input and value at fault.
+/// The plain form most clients send is read by <see cref="PlainInputsReader"/>; everything else, and every
+/// error, by the JSON reader here.
 /// </summary>
 public static class PredictRequestParser
 {
@@ -17,8 +19,16 @@ public static class PredictRequestParser
     public static bool TryParse(ReadOnlySpan<byte> json, Target target, out float[] inputs, out int rows, out ApiError? error)
     {
         inputs = [];
-        rows = 0;
         float[]? buffer = null;
+        if (PlainInputsReader.TryRead(json, target, ref buffer, out rows))
+        {
+            inputs = buffer!;
+            error = null;
+            return true;
+        }
+
+        // Not the plain form, or something in it is wrong: the JSON reader reads it all again and says what.
+        rows = 0;
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
@@ -154,7 +164,7 @@ public static class PredictRequestParser
         return null;
     }
 
-    private static void EnsureCapacity(ref float[]? buffer, int length)
+    internal static void EnsureCapacity(ref float[]? buffer, int length)
     {
         if (buffer is not null && buffer.Length >= length)
         {
