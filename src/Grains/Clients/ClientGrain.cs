@@ -6,6 +6,7 @@ using Mirage.Interfaces.Clients;
 using Mirage.Interfaces.Defense;
 using Mirage.Interfaces.Operators;
 using Mirage.Interfaces.Tenants;
+using Orleans.Dashboard;
 using Orleans.Placement;
 using Orleans.Runtime;
 
@@ -77,6 +78,8 @@ public sealed partial class ClientGrain(
 
     public Task<DefenseDecision> GetDefenseAsync() => Task.FromResult(_defense);
 
+    // One call per prediction: kept out of the dashboard's profiler as the inference grain is (InferenceGrain).
+    [NoProfiling]
     public async Task ObserveAsync(QueryObservation observation)
     {
         try
