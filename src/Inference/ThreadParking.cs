@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mirage.Inference;
 
 /// <summary>
@@ -20,9 +22,7 @@ internal sealed class ThreadParking
     {
         if (!operation.IsCompleted)
         {
-            _completed.Reset();
-            operation.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_wake);
-            _completed.Wait();
+            Park(operation.ConfigureAwait(false).GetAwaiter());
         }
 
         return operation.GetAwaiter().GetResult();
@@ -33,11 +33,18 @@ internal sealed class ThreadParking
     {
         if (!operation.IsCompleted)
         {
-            _completed.Reset();
-            operation.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_wake);
-            _completed.Wait();
+            Park(operation.ConfigureAwait(false).GetAwaiter());
         }
 
         operation.GetAwaiter().GetResult();
+    }
+
+    // Generic over the awaiter's struct type, so neither kind of operation boxes its awaiter.
+    private void Park<TAwaiter>(TAwaiter awaiter)
+        where TAwaiter : struct, ICriticalNotifyCompletion
+    {
+        _completed.Reset();
+        awaiter.UnsafeOnCompleted(_wake);
+        _completed.Wait();
     }
 }
