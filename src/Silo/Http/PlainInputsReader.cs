@@ -143,7 +143,8 @@ internal static class PlainInputsReader
             }
         }
 
-        if (At(json, at) is not (' ' or '\t' or '\n' or '\r' or ',' or ']'))
+        var next = At(json, at);
+        if (!IsWhiteSpace(next) && next is not (',' or ']'))
         {
             return false;
         }
@@ -211,7 +212,7 @@ internal static class PlainInputsReader
 
     private static int SkipWhiteSpace(ReadOnlySpan<byte> json, int at)
     {
-        while (At(json, at) is ' ' or '\t' or '\n' or '\r')
+        while (IsWhiteSpace(At(json, at)))
         {
             at++;
         }
@@ -222,4 +223,7 @@ internal static class PlainInputsReader
     private static int At(ReadOnlySpan<byte> json, int at) => (uint)at < (uint)json.Length ? json[at] : -1;
 
     private static bool IsDigit(int c) => (uint)(c - '0') <= 9;
+
+    // JSON's four white-space characters.
+    private static bool IsWhiteSpace(int c) => c is ' ' or '\t' or '\n' or '\r';
 }
