@@ -10,7 +10,7 @@ from . import LAB_DIR, RESULTS_DIR, set_threads
 
 
 def main(argv=None) -> int:
-    from .runner import ALL_ATTACKS, ATTACKS, DEFAULT_CONFIGS, EXTRA_CONFIGS, SERVICE_SETTINGS, Lab, Settings, default_settings
+    from .runner import ALL_ATTACKS, ALL_CONFIGS, ATTACKS, DEFAULT_CONFIGS, EXTRA_CONFIGS, SERVICE_SETTINGS, Lab, Settings, default_settings
     from . import report
     ap = argparse.ArgumentParser(prog="mirage_lab", description="Mirage attack lab")
     ap.add_argument("--quick", action="store_true", help="tiny budgets, one training epoch")
@@ -71,7 +71,7 @@ def main(argv=None) -> int:
     if not a.offline and not lab_config:
         # no lab/lab.json: generate the service configurations and throwaway keys for this run
         from .service_configs import generate
-        lab_config = generate(out / "configs", {**DEFAULT_CONFIGS, **EXTRA_CONFIGS}, SERVICE_SETTINGS)
+        lab_config = generate(out / "configs", dict(ALL_CONFIGS), SERVICE_SETTINGS)
         print(f"no {cfg_path}: generated service configurations in {out / 'configs'}", file=sys.stderr)
     names = a.configs.split(",") if a.configs else [c for c in (lab_config.get("configs") or DEFAULT_CONFIGS) if c not in EXTRA_CONFIGS]
     s = Settings(quick=a.quick, offline=a.offline,

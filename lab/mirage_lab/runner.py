@@ -43,6 +43,7 @@ EXTRA_CONFIGS = {
     # class and values, in reverse sigmoid's camouflaged order, from the first query
     "adaptive_deceive_all": None,
 }
+ALL_CONFIGS = {**DEFAULT_CONFIGS, **EXTRA_CONFIGS}
 
 _RS = {"Method": "reverse_sigmoid", "Beta": 0.5, "Gamma": 0.5}
 
@@ -266,10 +267,9 @@ class Lab:
         cfg = self.s.lab_config.get("configs", {})
         if name in cfg:
             return cfg[name].get("policy")
-        known = {**DEFAULT_CONFIGS, **EXTRA_CONFIGS}
-        if name not in known:
+        if name not in ALL_CONFIGS:
             raise ValueError(f"unknown configuration {name!r}")
-        return known[name]
+        return ALL_CONFIGS[name]
 
     # ---- one configuration ---------------------------------------------------------------------
     @contextlib.contextmanager
